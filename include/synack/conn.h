@@ -1,0 +1,71 @@
+/* synack — connections: the user calls of RFC 9293 §3.10.1–§3.10.6, non-blocking, time passed in.
+ *
+ * Every call returns 0 (or a byte count) on success and a negative errno on failure:
+ *   -EAGAIN      nothing to do yet (no data, no buffer space, no connection to accept)
+ *   -ENOTCONN    the connection does not exist / is not yet established where required
+ *   -EPIPE       "connection closing": sending after CLOSE or SHUTDOWN
+ *   -ECONNRESET  "connection reset" by the peer
+ *   -ECONNREFUSED, -ETIMEDOUT: the connection failed
+ *   -EADDRINUSE  "connection already exists"
+ *
+ * Lifetime: a handle stays valid until synack_close() or synack_abort() is called on it. After
+ * close, the stack finishes the connection (FIN handshake, TIME-WAIT) and frees it by itself.
+ */
+#ifndef SYNACK_CONN_H
+#define SYNACK_CONN_H
+
+#include <synack/stack.h>
+#include <synack/state.h>
+#include <synack/types.h>
+
+struct synack_conn;
+
+/* Passive OPEN (§3.10.1): listen on local (address may be unspecified: family NONE = any). */
+int synack_listen(struct synack_stack *stack, const struct synack_endpoint *local, unsigned backlog,
+                  synack_time_t now, struct synack_conn **out);
+/* Take an established connection from a listener's accept queue; -EAGAIN when empty. */
+int synack_accept(struct synack_conn *listener, struct synack_conn **out);
+
+/* Active OPEN (§3.10.1): sends a SYN. local may be NULL (address by route, ephemeral port). */
+int synack_connect(struct synack_stack *stack, const struct synack_endpoint *local,
+                   const struct synack_endpoint *remote, synack_time_t now,
+                   struct synack_conn **out);
+
+/* SEND (§3.10.2): queue bytes; returns how many were taken (possibly fewer than len). */
+ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_time_t now);
+/* RECEIVE (§3.10.3): bytes read; 0 at the peer's FIN (end of stream); -EAGAIN when none yet. */
+ssize_t synack_recv(struct synack_conn *c, void *buf, size_t len, synack_time_t now);
+
+/* Shut down the sending side only (half-close): a FIN follows the queued data. */
+int synack_shutdown(struct synack_conn *c, synack_time_t now);
+/* CLOSE (§3.10.4): shut down sending and release the handle; the stack finishes the close.
+ * Closing with unread received data resets the connection (RFC 2525 §2.17, as Linux). */
+int synack_close(struct synack_conn *c, synack_time_t now);
+/* ABORT (§3.10.5): send RST where the RFC says, free the connection and the handle. */
+int synack_abort(struct synack_conn *c, synack_time_t now);
+
+/* STATUS (§3.10.6). */
+struct synack_status {
+    enum synack_state state;
+    struct synack_endpoint local, remote;
+    uint32_t snd_una, snd_nxt, snd_wnd, iss;
+    uint32_t rcv_nxt, rcv_wnd, irs;
+    uint16_t snd_mss;           /* MSS for sending (peer's MSS option, 536 when absent) */
+    int8_t snd_wscale, rcv_wscale; /* -1 when window scaling is off */
+    bool sack_permitted, timestamps;
+    size_t send_queued;         /* bytes in the send buffer, sent or not */
+    size_t recv_queued;         /* bytes waiting to be read */
+    synack_time_t rto;
+    unsigned retransmits;       /* consecutive timeouts */
+    int error;                  /* pending error, 0 if none */
+};
+int synack_status(const struct synack_conn *c, struct synack_status *out);
+enum synack_state synack_conn_state(const struct synack_conn *c);
+/* Returns and clears the pending error (like SO_ERROR); 0 if none. */
+int synack_conn_error(struct synack_conn *c);
+
+/* Opaque user pointer carried by a connection (e.g. for the event callback). */
+void synack_conn_set_user(struct synack_conn *c, void *user);
+void *synack_conn_user(const struct synack_conn *c);
+
+#endif

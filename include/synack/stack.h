@@ -1,0 +1,77 @@
+/* synack — one stack: devices, addresses, connections, timers and counters. Time is passed in. */
+#ifndef SYNACK_STACK_H
+#define SYNACK_STACK_H
+
+#include <synack/event.h>
+#include <synack/types.h>
+
+struct synack_stack;
+
+/* Settings. synack_config_init() fills the documented defaults. */
+struct synack_config {
+    uint64_t seed;                 /* secret for ISNs (RFC 6528) and ephemeral ports; 0 = fixed default */
+    synack_time_t msl;             /* maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30 s) */
+    synack_time_t rto_initial;     /* RFC 6298 §2.1 initial RTO (default 1 s) */
+    synack_time_t rto_min;         /* RFC 6298 §2.4 lower bound (default 200 ms, as Linux) */
+    synack_time_t rto_max;         /* RFC 6298 §2.5 upper bound (default 60 s) */
+    unsigned syn_retries;          /* SYN retransmissions before ETIMEDOUT (default 6) */
+    unsigned synack_retries;       /* SYN,ACK retransmissions before giving up (default 5) */
+    unsigned data_retries;         /* data/FIN retransmissions before ETIMEDOUT (default 15) */
+    uint32_t sndbuf;               /* send buffer per connection in bytes (default 64 KiB) */
+    uint32_t rcvbuf;               /* receive buffer per connection in bytes (default 64 KiB) */
+    uint16_t mss;                  /* MSS we announce; 0 = derived from the device MTU */
+    bool opt_wscale;               /* offer window scaling (RFC 7323 §2) */
+    bool opt_timestamps;           /* offer timestamps (RFC 7323 §3) */
+    bool opt_sack;                 /* offer SACK-permitted (RFC 2018) */
+    bool rfc5961;                  /* challenge ACKs for in-window RST/SYN (RFC 5961), default on */
+    unsigned syn_backlog;          /* half-open connections per listener (default 128) */
+    unsigned max_conns;            /* connections per stack, 0 = unlimited */
+    uint16_t ephemeral_lo, ephemeral_hi; /* local port range for connect (default 49152-65535) */
+};
+
+void synack_config_init(struct synack_config *cfg);
+
+/* NULL when out of memory. cfg may be NULL for the defaults. */
+struct synack_stack *synack_stack_new(const struct synack_config *cfg);
+/* Frees the stack and every connection in it (no segments are sent). */
+void synack_stack_free(struct synack_stack *stack);
+const struct synack_config *synack_stack_config(const struct synack_stack *stack);
+
+/* A device: the stack calls transmit() with a complete IPv4 packet; the device calls
+ * synack_stack_input() with each packet it receives. transmit returns 0 or a negative errno. */
+struct synack_device_ops {
+    int (*transmit)(void *ctx, const uint8_t *packet, size_t len, synack_time_t now);
+};
+
+/* Returns the device index (>= 0) or a negative errno. mtu: largest IP packet. */
+int synack_stack_add_device(struct synack_stack *stack, const struct synack_device_ops *ops,
+                            void *ctx, uint16_t mtu);
+/* Give the stack an address on a device, with its prefix length (for routing). */
+int synack_stack_add_addr(struct synack_stack *stack, int dev, const struct synack_addr *addr,
+                          unsigned prefix_len);
+
+/* A packet arrived on a device. Returns 0, or a negative errno when it was dropped. */
+int synack_stack_input(struct synack_stack *stack, int dev, const uint8_t *packet, size_t len,
+                       synack_time_t now);
+/* Run every timer due at or before now. */
+void synack_stack_poll(struct synack_stack *stack, synack_time_t now);
+/* The earliest time poll() has work, or SYNACK_TIME_NEVER. */
+synack_time_t synack_stack_next_deadline(const struct synack_stack *stack);
+
+/* Events of every connection in this stack. One callback per stack; NULL removes it. */
+void synack_stack_set_event_fn(struct synack_stack *stack, synack_event_fn fn, void *ctx);
+
+struct synack_counters {
+    uint64_t packets_in, packets_out;
+    uint64_t segments_in, segments_out;
+    uint64_t retransmits;
+    uint64_t conns_opened_active, conns_opened_passive;
+    uint64_t conns_established, conns_reset, conns_timed_out;
+    uint64_t drops[SYNACK_DROP_REASON_COUNT];
+    uint64_t rst_sent[SYNACK_RST_REASON_COUNT];
+};
+const struct synack_counters *synack_stack_counters(const struct synack_stack *stack);
+/* Number of connection blocks alive (any state, listeners included). */
+size_t synack_stack_conn_count(const struct synack_stack *stack);
+
+#endif

@@ -1,0 +1,12 @@
+/* synack — a userspace TCP/IPv4 stack. The umbrella header. */
+#ifndef SYNACK_H
+#define SYNACK_H
+
+#include <synack/conn.h>
+#include <synack/event.h>
+#include <synack/sim.h>
+#include <synack/stack.h>
+#include <synack/state.h>
+#include <synack/types.h>
+
+#endif

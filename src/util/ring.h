@@ -1,0 +1,34 @@
+/* util — a byte ring buffer of fixed capacity, allocated once per connection. */
+#ifndef SY_UTIL_RING_H
+#define SY_UTIL_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sy_ring {
+    uint8_t *buf;
+    size_t cap;
+    size_t head; /* index of the first byte */
+    size_t len;  /* bytes stored */
+};
+
+/* Allocates cap bytes; returns 0 or -ENOMEM. cap 0 is allowed (always full). */
+int sy_ring_init(struct sy_ring *r, size_t cap);
+void sy_ring_free(struct sy_ring *r);
+static inline size_t sy_ring_len(const struct sy_ring *r)
+{
+    return r->len;
+}
+static inline size_t sy_ring_space(const struct sy_ring *r)
+{
+    return r->cap - r->len;
+}
+/* Append up to len bytes; returns how many were stored. */
+size_t sy_ring_write(struct sy_ring *r, const void *data, size_t len);
+/* Copy up to len bytes starting at offset off from the head, without consuming. Returns count. */
+size_t sy_ring_peek(const struct sy_ring *r, size_t off, void *out, size_t len);
+/* Remove up to len bytes from the head (copy them to out unless out is NULL). Returns count. */
+size_t sy_ring_read(struct sy_ring *r, void *out, size_t len);
+
+#endif
