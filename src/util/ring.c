@@ -1,0 +1,74 @@
+/* util — a fixed-capacity byte ring; the only allocation is in sy_ring_init. */
+#include "util/ring.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sy_ring_init(struct sy_ring *r, size_t cap)
+{
+    r->buf = NULL;
+    r->cap = 0;
+    r->head = 0;
+    r->len = 0;
+    if (cap == 0) return 0;
+    r->buf = malloc(cap);
+    if (r->buf == NULL) return -ENOMEM;
+    r->cap = cap;
+    return 0;
+}
+
+void sy_ring_free(struct sy_ring *r)
+{
+    free(r->buf);
+    r->buf = NULL;
+    r->cap = 0;
+    r->head = 0;
+    r->len = 0;
+}
+
+static size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Index of the byte off bytes past the head (off <= cap, head < cap). */
+static size_t pos(const struct sy_ring *r, size_t off)
+{
+    size_t i = r->head + off;
+    return i >= r->cap ? i - r->cap : i;
+}
+
+size_t sy_ring_write(struct sy_ring *r, const void *data, size_t len)
+{
+    size_t n = min_size(len, sy_ring_space(r));
+    if (n == 0) return 0;
+    size_t tail = pos(r, r->len);
+    size_t first = min_size(n, r->cap - tail);
+    memcpy(r->buf + tail, data, first);
+    memcpy(r->buf, (const uint8_t *)data + first, n - first);
+    r->len += n;
+    return n;
+}
+
+size_t sy_ring_peek(const struct sy_ring *r, size_t off, void *out, size_t len)
+{
+    if (off >= r->len) return 0;
+    size_t n = min_size(len, r->len - off);
+    if (n == 0) return 0;
+    size_t start = pos(r, off);
+    size_t first = min_size(n, r->cap - start);
+    memcpy(out, r->buf + start, first);
+    memcpy((uint8_t *)out + first, r->buf, n - first);
+    return n;
+}
+
+size_t sy_ring_read(struct sy_ring *r, void *out, size_t len)
+{
+    size_t n = out ? sy_ring_peek(r, 0, out, len) : min_size(len, r->len);
+    if (n == 0) return 0;
+    r->head = pos(r, n);
+    r->len -= n;
+    if (r->len == 0) r->head = 0;
+    return n;
+}
