@@ -1,0 +1,86 @@
+/* ip — IPv4 in and out (RFC 791; RFC 1122 §3.2.1). */
+#include <errno.h>
+#include <string.h>
+
+#include "ip/ipv4.h"
+#include "tcp/tcb.h"
+#include "wire/ipv4.h"
+#include "wire/tcp.h"
+
+static enum synack_drop_reason ip_drop_reason(enum sy_wire_err e)
+{
+    return e == SY_WIRE_BAD_CHECKSUM ? SYNACK_DROP_IP_CHECKSUM : SYNACK_DROP_IP_MALFORMED;
+}
+
+static int tcp_dispatch(struct synack_stack *s, int dev, const struct sy_ipv4 *ip,
+                        synack_time_t now)
+{
+    struct sy_seg seg = {.dev = dev};
+    enum sy_wire_err e = sy_tcp_parse_v4(ip->payload, ip->payload_len, ip->src, ip->dst, &seg.tcp);
+    if (e != SY_WIRE_OK) {
+        sy_stack_drop(s, NULL,
+                      e == SY_WIRE_BAD_CHECKSUM ? SYNACK_DROP_TCP_CHECKSUM
+                                                : SYNACK_DROP_TCP_MALFORMED,
+                      now);
+        return -EINVAL;
+    }
+    seg.src.addr = synack_addr_v4(ip->src[0], ip->src[1], ip->src[2], ip->src[3]);
+    seg.dst.addr = synack_addr_v4(ip->dst[0], ip->dst[1], ip->dst[2], ip->dst[3]);
+    seg.src.port = seg.tcp.sport;
+    seg.dst.port = seg.tcp.dport;
+    seg.len = sy_tcp_seg_len(&seg.tcp);
+    sy_tcp_input(s, &seg, now);
+    return 0;
+}
+
+int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len,
+                synack_time_t now)
+{
+    struct sy_ipv4 ip;
+    enum sy_wire_err e = sy_ipv4_parse(pkt, len, &ip);
+    if (e != SY_WIRE_OK) {
+        sy_stack_drop(s, NULL, ip_drop_reason(e), now);
+        return -EINVAL;
+    }
+    /* Fragments are not reassembled yet; drop them whole (RFC 1122 §3.3.2 makes reassembly a
+     * MUST for hosts: a later issue). */
+    if (sy_ipv4_is_fragment(&ip)) {
+        sy_stack_drop(s, NULL, SYNACK_DROP_IP_FRAGMENT, now);
+        return -EINVAL;
+    }
+    struct synack_addr dst = synack_addr_v4(ip.dst[0], ip.dst[1], ip.dst[2], ip.dst[3]);
+    if (!sy_stack_is_local(s, &dst)) {
+        sy_stack_drop(s, NULL, SYNACK_DROP_IP_NOT_OURS, now);
+        return -EINVAL;
+    }
+    if (ip.proto == SY_IPPROTO_TCP) return tcp_dispatch(s, dev, &ip, now);
+    sy_stack_drop(s, NULL, SYNACK_DROP_IP_PROTOCOL, now);
+    return -EPROTONOSUPPORT;
+}
+
+int sy_ip_output(struct synack_stack *s, int dev, const struct synack_addr *src,
+                 const struct synack_addr *dst, uint8_t proto, size_t len, synack_time_t now)
+{
+    if (dev < 0 || dev >= s->ndevs) return -ENETUNREACH;
+    struct sy_device *d = &s->devs[dev];
+    if (len + SY_IPV4_HDR_LEN > d->mtu) return -EMSGSIZE;
+    struct sy_ipv4 h = {
+        .tos = 0,
+        .total_len = (uint16_t)(len + SY_IPV4_HDR_LEN),
+        .id = s->ip_id++,
+        .frag = SY_IPV4_DF, /* path MTU discovery (RFC 1191) */
+        .ttl = SY_IP_TTL,
+        .proto = proto,
+    };
+    memcpy(h.src, src->bytes, 4);
+    memcpy(h.dst, dst->bytes, 4);
+    sy_ipv4_emit(&h, s->txbuf, SY_IPV4_HDR_LEN);
+    s->counters.packets_out++;
+    return d->ops.transmit(d->ctx, s->txbuf, len + SY_IPV4_HDR_LEN, now);
+}
+
+size_t sy_ip_payload_mtu(const struct synack_stack *s, int dev)
+{
+    if (dev < 0 || dev >= s->ndevs) return 576 - SY_IPV4_HDR_LEN;
+    return (size_t)s->devs[dev].mtu - SY_IPV4_HDR_LEN;
+}

@@ -1,0 +1,185 @@
+/* stack — creation, devices and addresses, packet input, poll and deadlines. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ip/ipv4.h"
+#include "stack/stack.h"
+#include "tcp/tcb.h"
+
+void synack_config_init(struct synack_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->seed = 0x73796e61636b2121ull;
+    cfg->msl = SYNACK_SEC(30);
+    cfg->rto_initial = SYNACK_SEC(1);  /* RFC 6298 §2.1 */
+    cfg->rto_min = SYNACK_MSEC(200);   /* Linux's floor; RFC 6298 §2.4 allows it */
+    cfg->rto_max = SYNACK_SEC(60);     /* RFC 6298 §2.5 */
+    cfg->syn_retries = 6;
+    cfg->synack_retries = 5;
+    cfg->data_retries = 15;
+    cfg->sndbuf = 64 * 1024;
+    cfg->rcvbuf = 64 * 1024;
+    cfg->mss = 0;
+    cfg->opt_wscale = true;
+    cfg->opt_timestamps = true;
+    cfg->opt_sack = true;
+    cfg->rfc5961 = true;
+    cfg->syn_backlog = 128;
+    cfg->max_conns = 0;
+    cfg->ephemeral_lo = 49152;
+    cfg->ephemeral_hi = 65535;
+}
+
+static void stack_keys(struct synack_stack *s)
+{
+    /* Both secrets derive from the seed; a different seed gives unrelated keys. */
+    struct sy_siphash_key k = {s->cfg.seed, ~s->cfg.seed};
+    static const char isn_tag[] = "synack-isn";
+    static const char hash_tag[] = "synack-demux";
+    s->isn_key.k0 = sy_siphash24(&k, isn_tag, sizeof(isn_tag));
+    s->isn_key.k1 = sy_siphash24(&k, isn_tag, sizeof(isn_tag) - 1);
+    s->hash_key.k0 = sy_siphash24(&k, hash_tag, sizeof(hash_tag));
+    s->hash_key.k1 = sy_siphash24(&k, hash_tag, sizeof(hash_tag) - 1);
+    s->ephemeral_next = (uint32_t)sy_siphash24(&s->hash_key, &s->cfg.seed, sizeof(s->cfg.seed));
+}
+
+struct synack_stack *synack_stack_new(const struct synack_config *cfg)
+{
+    struct synack_stack *s = calloc(1, sizeof(*s));
+    if (!s) return NULL;
+    if (cfg)
+        s->cfg = *cfg;
+    else
+        synack_config_init(&s->cfg);
+    if (s->cfg.ephemeral_lo == 0 || s->cfg.ephemeral_hi < s->cfg.ephemeral_lo) {
+        s->cfg.ephemeral_lo = 49152;
+        s->cfg.ephemeral_hi = 65535;
+    }
+    stack_keys(s);
+    if (sy_demux_init(&s->demux) < 0 || sy_timers_init(&s->timers) < 0) {
+        sy_demux_free(&s->demux);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void synack_stack_free(struct synack_stack *s)
+{
+    if (!s) return;
+    while (s->all) sy_conn_free(s->all);
+    sy_demux_free(&s->demux);
+    sy_timers_free(&s->timers);
+    free(s);
+}
+
+const struct synack_config *synack_stack_config(const struct synack_stack *s)
+{
+    return &s->cfg;
+}
+
+int synack_stack_add_device(struct synack_stack *s, const struct synack_device_ops *ops,
+                            void *ctx, uint16_t mtu)
+{
+    if (!ops || !ops->transmit || mtu < 68) return -EINVAL; /* RFC 791: 68 is the minimum */
+    if (s->ndevs == SY_MAX_DEVICES) return -ENOSPC;
+    s->devs[s->ndevs] = (struct sy_device){*ops, ctx, mtu};
+    return s->ndevs++;
+}
+
+int synack_stack_add_addr(struct synack_stack *s, int dev, const struct synack_addr *addr,
+                          unsigned prefix_len)
+{
+    if (dev < 0 || dev >= s->ndevs || !addr) return -EINVAL;
+    if (addr->family != SYNACK_AF_INET) return -EAFNOSUPPORT;
+    if (prefix_len > 32) return -EINVAL;
+    if (s->naddrs == SY_MAX_ADDRS) return -ENOSPC;
+    s->addrs[s->naddrs++] = (struct sy_ifaddr){dev, *addr, prefix_len};
+    return 0;
+}
+
+bool sy_stack_is_local(const struct synack_stack *s, const struct synack_addr *addr)
+{
+    for (int i = 0; i < s->naddrs; i++)
+        if (synack_addr_equal(&s->addrs[i].addr, addr)) return true;
+    return false;
+}
+
+static bool prefix_match(const struct sy_ifaddr *ia, const struct synack_addr *dst)
+{
+    unsigned bits = ia->prefix_len;
+    for (unsigned i = 0; i < 4 && bits; i++) {
+        unsigned take = bits >= 8 ? 8 : bits;
+        uint8_t mask = (uint8_t)(0xff << (8 - take));
+        if ((ia->addr.bytes[i] & mask) != (dst->bytes[i] & mask)) return false;
+        bits -= take;
+    }
+    return true;
+}
+
+int sy_stack_route(const struct synack_stack *s, const struct synack_addr *dst, int *dev,
+                   struct synack_addr *src)
+{
+    const struct sy_ifaddr *best = NULL;
+    for (int i = 0; i < s->naddrs; i++) {
+        const struct sy_ifaddr *ia = &s->addrs[i];
+        if (ia->addr.family != dst->family) continue;
+        if (prefix_match(ia, dst) && (!best || ia->prefix_len > best->prefix_len)) best = ia;
+    }
+    /* No on-link match: the first address's device is the default route. */
+    for (int i = 0; !best && i < s->naddrs; i++)
+        if (s->addrs[i].addr.family == dst->family) best = &s->addrs[i];
+    if (!best) return -ENETUNREACH;
+    *dev = best->dev;
+    *src = best->addr;
+    return 0;
+}
+
+int synack_stack_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len,
+                       synack_time_t now)
+{
+    if (dev < 0 || dev >= s->ndevs || (!pkt && len)) return -EINVAL;
+    s->counters.packets_in++;
+    return sy_ip_input(s, dev, pkt, len, now);
+}
+
+void synack_stack_poll(struct synack_stack *s, synack_time_t now)
+{
+    sy_timers_run(s, now);
+}
+
+synack_time_t synack_stack_next_deadline(const struct synack_stack *s)
+{
+    return sy_timers_next(&s->timers);
+}
+
+void synack_stack_set_event_fn(struct synack_stack *s, synack_event_fn fn, void *ctx)
+{
+    s->event_fn = fn;
+    s->event_ctx = ctx;
+}
+
+const struct synack_counters *synack_stack_counters(const struct synack_stack *s)
+{
+    return &s->counters;
+}
+
+size_t synack_stack_conn_count(const struct synack_stack *s)
+{
+    return s->nconns;
+}
+
+void sy_stack_emit(struct synack_stack *s, struct synack_event *ev, synack_time_t now)
+{
+    ev->now = now;
+    if (s->event_fn) s->event_fn(s->event_ctx, ev);
+}
+
+void sy_stack_drop(struct synack_stack *s, struct synack_conn *c, enum synack_drop_reason why,
+                   synack_time_t now)
+{
+    s->counters.drops[why]++;
+    struct synack_event ev = {.type = SYNACK_EV_DROP, .conn = c, .drop = why};
+    sy_stack_emit(s, &ev, now);
+}

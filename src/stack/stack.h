@@ -1,0 +1,74 @@
+/* stack — the one struct that holds everything: devices, addresses, connections, timers, counters.
+ * Internal to the library. */
+#ifndef SY_STACK_STACK_H
+#define SY_STACK_STACK_H
+
+#include <synack/event.h>
+#include <synack/stack.h>
+
+#include "util/siphash.h"
+
+#define SY_MAX_DEVICES 8
+#define SY_MAX_ADDRS 16
+#define SY_TXBUF_LEN 65600
+
+struct synack_conn;
+
+struct sy_device {
+    struct synack_device_ops ops;
+    void *ctx;
+    uint16_t mtu;
+};
+
+struct sy_ifaddr {
+    int dev;
+    struct synack_addr addr;
+    unsigned prefix_len;
+};
+
+/* Connections by 4-tuple: chained hash table keyed with SipHash (DESIGN rule 6). */
+struct sy_demux {
+    struct synack_conn **buckets;
+    size_t mask;  /* bucket count - 1 */
+    size_t count; /* connections in the table */
+};
+
+/* Timers: a binary min-heap of connections keyed by their earliest deadline. */
+struct sy_timers {
+    struct synack_conn **heap;
+    size_t len, cap;
+};
+
+struct synack_stack {
+    struct synack_config cfg;
+    struct sy_siphash_key isn_key;  /* RFC 6528 secret */
+    struct sy_siphash_key hash_key; /* demux hash secret */
+    struct sy_device devs[SY_MAX_DEVICES];
+    int ndevs;
+    struct sy_ifaddr addrs[SY_MAX_ADDRS];
+    int naddrs;
+    struct sy_demux demux;
+    struct sy_timers timers;
+    synack_event_fn event_fn;
+    void *event_ctx;
+    struct synack_counters counters;
+    size_t nconns;
+    struct synack_conn *all; /* every connection, for freeing the stack */
+    uint32_t ephemeral_next;
+    uint16_t ip_id;
+    uint8_t txbuf[SY_TXBUF_LEN];   /* the packet being sent */
+    uint8_t scratch[SY_TXBUF_LEN]; /* payload gathered from a send ring */
+};
+
+/* Report an event (fills ev->now). */
+void sy_stack_emit(struct synack_stack *s, struct synack_event *ev, synack_time_t now);
+/* Count a dropped packet and report it. */
+void sy_stack_drop(struct synack_stack *s, struct synack_conn *c, enum synack_drop_reason why,
+                   synack_time_t now);
+/* Is addr one of this stack's addresses? */
+bool sy_stack_is_local(const struct synack_stack *s, const struct synack_addr *addr);
+/* The device and source address to reach dst, or -ENETUNREACH. */
+int sy_stack_route(const struct synack_stack *s, const struct synack_addr *dst, int *dev,
+                   struct synack_addr *src);
+
+#endif

@@ -1,0 +1,180 @@
+/* tcp — segment arrival (RFC 9293 §3.10.7): find the connection, then by state. For the
+ * synchronized states (and SYN-RECEIVED) a fixed pipeline of §3.10.7.4's steps: sequence
+ * number, RST, SYN, ACK, text, FIN (DESIGN rule 4). */
+#include <errno.h>
+
+#include "tcp/tcb.h"
+#include "util/seq.h"
+
+/* RFC 1122 §4.2.3.10: no connection with a broadcast, multicast or unspecified source. */
+static bool bad_source(const struct sy_seg *seg)
+{
+    const uint8_t *a = seg->src.addr.bytes;
+    if (seg->src.port == 0 || seg->dst.port == 0) return true;
+    if ((a[0] & 0xf0) == 0xe0 || (a[0] | a[1] | a[2] | a[3]) == 0) return true;
+    return a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255;
+}
+
+void sy_tcp_input(struct synack_stack *s, struct sy_seg *seg, synack_time_t now)
+{
+    s->counters.segments_in++;
+    if (bad_source(seg)) {
+        sy_stack_drop(s, NULL, SYNACK_DROP_TCP_BAD_ADDR, now);
+        return;
+    }
+    struct synack_conn *c = sy_demux_lookup(s, &seg->dst, &seg->src);
+    struct synack_event ev = {.type = SYNACK_EV_SEGMENT_IN, .conn = c};
+    ev.seg = (struct synack_segment_info){
+        .src = seg->src, .dst = seg->dst, .seq = seg->tcp.seq, .ack = seg->tcp.ack,
+        .wnd = seg->tcp.wnd, .len = (uint32_t)seg->tcp.payload_len, .flags = seg->tcp.flags,
+        .mss = (seg->tcp.opts.has & SY_OPT_MSS) ? seg->tcp.opts.mss : 0,
+        .wscale = (seg->tcp.opts.has & SY_OPT_WSCALE) ? (int8_t)seg->tcp.opts.wscale : -1,
+        .sack_ok = (seg->tcp.opts.has & SY_OPT_SACK_PERM) != 0,
+        .has_ts = (seg->tcp.opts.has & SY_OPT_TS) != 0,
+        .ts_val = seg->tcp.opts.ts_val, .ts_ecr = seg->tcp.opts.ts_ecr};
+    sy_stack_emit(s, &ev, now);
+    if (!c) {
+        sy_input_closed(s, seg, now);
+        return;
+    }
+    switch (c->state) {
+    case SYNACK_CLOSED:
+    case SYNACK_STATE_COUNT: sy_input_closed(s, seg, now); return;
+    case SYNACK_LISTEN: sy_input_listen(c, seg, now); return;
+    case SYNACK_SYN_SENT: sy_input_syn_sent(c, seg, now); return;
+    case SYNACK_SYN_RECEIVED:
+    case SYNACK_ESTABLISHED:
+    case SYNACK_CLOSE_WAIT:
+    case SYNACK_FIN_WAIT_1:
+    case SYNACK_CLOSING:
+    case SYNACK_LAST_ACK:
+    case SYNACK_FIN_WAIT_2:
+    case SYNACK_TIME_WAIT: sy_input_synchronized(c, seg, now); return;
+    }
+}
+
+/* The receive window we offered: RCV.WND = the advertised right edge less RCV.NXT. */
+static uint32_t rcv_wnd(const struct synack_conn *c)
+{
+    return sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+}
+
+/* §3.10.7.4 first: the four cases of segment length and window. A zero window still takes a
+ * segment at RCV.NXT for its ACK and RST ("special allowance"); its text is trimmed away. */
+static bool seq_acceptable(const struct synack_conn *c, const struct sy_seg *seg)
+{
+    uint32_t wnd = rcv_wnd(c), seq = seg->tcp.seq, lo = c->rcv_nxt, hi = c->rcv_nxt + wnd;
+    if (seg->len == 0) return wnd == 0 ? seq == lo : sy_seq_in(seq, lo, hi);
+    if (wnd == 0) return seq == lo;
+    return sy_seq_in(seq, lo, hi) || sy_seq_in(seq + seg->len - 1, lo, hi);
+}
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; in SYN-RECEIVED our SYN is not yet acknowledged, so
+ * the SYN,ACK itself is what the peer needs again. */
+static void send_ack_or_synack(struct synack_conn *c, synack_time_t now)
+{
+    if (c->state == SYNACK_SYN_RECEIVED) {
+        uint32_t nxt = c->snd_nxt;
+        c->snd_nxt = c->iss;
+        sy_output(c, now);
+        if (sy_seq_gt(nxt, c->snd_nxt)) c->snd_nxt = nxt;
+        return;
+    }
+    sy_send_ack(c, now);
+}
+
+static bool check_sequence(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now)
+{
+    if (seq_acceptable(c, seg)) return true;
+    if (seg->tcp.flags & SY_TH_RST) { /* "If the RST bit is set ... drop it and return" */
+        sy_stack_drop(c->stack, c, SYNACK_DROP_RST_OUT_OF_WINDOW, now);
+        return false;
+    }
+    sy_stack_drop(c->stack, c, SYNACK_DROP_UNACCEPTABLE, now);
+    send_ack_or_synack(c, now);
+    /* TIME-WAIT: a retransmission of the peer's FIN is ACKed again and restarts the 2 MSL
+     * timer (§3.10.7.4, eighth step). */
+    if (c->state == SYNACK_TIME_WAIT && (seg->tcp.flags & SY_TH_FIN) &&
+        seg->tcp.seq + seg->len == c->rcv_nxt)
+        sy_timer_time_wait(c, now);
+    return false;
+}
+
+/* §3.10.7.4 second: the RST bit (with RFC 5961 §3's exact-match rule when enabled). */
+static void check_rst(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now)
+{
+    struct synack_stack *s = c->stack;
+    if (s->cfg.rfc5961 && seg->tcp.seq != c->rcv_nxt) {
+        sy_stack_drop(s, c, SYNACK_DROP_RST_CHALLENGED, now);
+        sy_send_ack(c, now); /* challenge ACK */
+        return;
+    }
+    switch (c->state) {
+    case SYNACK_SYN_RECEIVED:
+        if (c->passive) { /* back to LISTEN: the listener lives on, this child goes */
+            sy_set_state(c, SYNACK_LISTEN, SYNACK_CAUSE_RCV_RST, now);
+            sy_conn_free(c);
+            return;
+        }
+        sy_conn_error(c, -ECONNREFUSED, now); /* "connection refused" */
+        break;
+    case SYNACK_ESTABLISHED:
+    case SYNACK_FIN_WAIT_1:
+    case SYNACK_FIN_WAIT_2:
+    case SYNACK_CLOSE_WAIT:
+        s->counters.conns_reset++;
+        if (c->user_ref || c->parent) sy_conn_error(c, -ECONNRESET, now); /* "connection reset" */
+        break;
+    case SYNACK_CLOSING:
+    case SYNACK_LAST_ACK:
+    case SYNACK_TIME_WAIT: break; /* "enter the CLOSED state, delete the TCB, and return" */
+    case SYNACK_CLOSED:
+    case SYNACK_LISTEN:
+    case SYNACK_SYN_SENT:
+    case SYNACK_STATE_COUNT: return;
+    }
+    sy_set_state(c, SYNACK_CLOSED, SYNACK_CAUSE_RCV_RST, now);
+    sy_conn_reap(c);
+}
+
+/* §3.10.7.4 fourth: a SYN in SYN-RECEIVED (passive) returns to LISTEN; in a synchronized state
+ * it draws a challenge ACK (RFC 5961 §4), or, with RFC 5961 off, resets the connection. */
+static void check_syn(struct synack_conn *c, synack_time_t now)
+{
+    struct synack_stack *s = c->stack;
+    if (c->state == SYNACK_SYN_RECEIVED && c->passive) {
+        sy_set_state(c, SYNACK_LISTEN, SYNACK_CAUSE_RCV_SYN, now);
+        sy_conn_free(c);
+        return;
+    }
+    if (s->cfg.rfc5961) {
+        sy_stack_drop(s, c, SYNACK_DROP_SYN_CHALLENGED, now);
+        sy_send_ack(c, now);
+        return;
+    }
+    sy_send_rst_conn(c, SYNACK_RST_SYN_IN_WINDOW, now);
+    s->counters.conns_reset++;
+    if (c->user_ref || c->parent) sy_conn_error(c, -ECONNRESET, now);
+    sy_set_state(c, SYNACK_CLOSED, SYNACK_CAUSE_RCV_SYN, now);
+    sy_conn_reap(c);
+}
+
+void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
+{
+    if (!check_sequence(c, seg, now)) return;
+    sy_opts_on_segment(c, seg);
+    if (seg->tcp.flags & SY_TH_RST) {
+        check_rst(c, seg, now);
+        return;
+    }
+    if (seg->tcp.flags & SY_TH_SYN) {
+        check_syn(c, now);
+        return;
+    }
+    if (!(seg->tcp.flags & SY_TH_ACK)) { /* fifth: "if the ACK bit is off, drop" */
+        sy_stack_drop(c->stack, c, SYNACK_DROP_NO_ACK, now);
+        return;
+    }
+    if (!sy_input_ack(c, seg, now)) return;
+    sy_input_text_and_fin(c, seg, now);
+}

@@ -1,0 +1,100 @@
+/* tcp — options in the handshake and on every segment: MSS (RFC 9293 §3.7.1), window scale and
+ * timestamps (RFC 7323), SACK-permitted (RFC 2018). Each is in use only when both SYNs carry it. */
+#include "ip/ipv4.h"
+#include "tcp/tcb.h"
+#include "util/seq.h"
+
+/* The shift that lets our receive buffer be advertised in 16 bits (RFC 7323 §2.3). */
+static uint8_t our_wscale(const struct synack_conn *c)
+{
+    uint8_t ws = 0;
+    while (ws < SY_TCP_MAX_WSCALE && ((uint32_t)0xffff << ws) < c->stack->cfg.rcvbuf) ws++;
+    return ws;
+}
+
+/* RFC 7323 §5.4: a 1 ms clock, offset per connection (§7.1) so values reveal no uptime. */
+static uint32_t ts_now(const struct synack_conn *c, synack_time_t now)
+{
+    return (uint32_t)(now / 1000) + c->ts_offset;
+}
+
+void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now)
+{
+    const struct synack_config *cfg = &c->stack->cfg;
+    *o = (struct sy_tcp_opts){0};
+    o->has = SY_OPT_MSS;
+    o->mss = c->our_mss;
+    /* On a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 §2.2, §3.2; RFC 2018 §2). */
+    bool reply = c->rcv_syn;
+    if (cfg->opt_wscale && (!reply || c->ws_ok)) {
+        o->has |= SY_OPT_WSCALE;
+        o->wscale = c->rcv_wscale;
+    }
+    if (cfg->opt_sack && (!reply || c->sack_ok)) o->has |= SY_OPT_SACK_PERM;
+    if (cfg->opt_timestamps && (!reply || c->ts_ok)) {
+        o->has |= SY_OPT_TS;
+        o->ts_val = ts_now(c, now);
+        o->ts_ecr = reply ? c->ts_recent : 0;
+    }
+}
+
+/* Record what the peer's SYN (or SYN,ACK) offers: an option is on only if we offer it too. */
+void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn)
+{
+    const struct synack_config *cfg = &c->stack->cfg;
+    const struct sy_tcp_opts *o = &syn->opts;
+    /* RFC 9293 §3.7.1: 536 when absent; never above what our device can carry. */
+    uint32_t mss = (o->has & SY_OPT_MSS) ? o->mss : SY_TCP_DEFAULT_MSS;
+    uint32_t dev_mss = (uint32_t)sy_ip_payload_mtu(c->stack, c->dev) - SY_TCP_HDR_LEN;
+    if (mss > dev_mss) mss = dev_mss;
+    if (mss < 64) mss = 64; /* a floor against absurd values, as Linux's tcp_min_snd_mss */
+    c->snd_mss = (uint16_t)mss;
+
+    c->ws_ok = cfg->opt_wscale && (o->has & SY_OPT_WSCALE);
+    if (c->ws_ok) {
+        c->snd_wscale = o->wscale > SY_TCP_MAX_WSCALE ? SY_TCP_MAX_WSCALE : o->wscale;
+        c->rcv_wscale = our_wscale(c);
+    } else {
+        c->snd_wscale = c->rcv_wscale = 0;
+    }
+    c->ts_ok = cfg->opt_timestamps && (o->has & SY_OPT_TS);
+    if (c->ts_ok) c->ts_recent = o->ts_val;
+    c->sack_ok = cfg->opt_sack && (o->has & SY_OPT_SACK_PERM);
+}
+
+void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now)
+{
+    *o = (struct sy_tcp_opts){0};
+    if (c->ts_ok) {
+        o->has = SY_OPT_TS;
+        o->ts_val = ts_now(c, now);
+        o->ts_ecr = c->ts_recent;
+    }
+}
+
+/* RFC 7323 §4.3: remember the peer's TSval from a segment that covers RCV.NXT's left edge.
+ * (PAWS, §5, comes with the data-transfer work.) */
+void sy_opts_on_segment(struct synack_conn *c, const struct sy_seg *seg)
+{
+    if (!c->ts_ok || !(seg->tcp.opts.has & SY_OPT_TS)) return;
+    if (sy_seq_leq(seg->tcp.seq, c->rcv_nxt)) c->ts_recent = seg->tcp.opts.ts_val;
+}
+
+uint32_t sy_opts_payload_mss(const struct synack_conn *c)
+{
+    uint32_t mss = c->snd_mss;
+    uint32_t own = (uint32_t)sy_ip_payload_mtu(c->stack, c->dev) - SY_TCP_HDR_LEN;
+    if (mss > own) mss = own;
+    if (c->ts_ok) mss -= 12; /* RFC 6691 §2: the MSS excludes options; TS takes 12 bytes */
+    return mss;
+}
+
+/* Called when a connection is made: our MSS, window scale and timestamp offset. */
+void sy_opts_init(struct synack_conn *c)
+{
+    const struct synack_config *cfg = &c->stack->cfg;
+    uint32_t dev_mss = (uint32_t)sy_ip_payload_mtu(c->stack, c->dev) - SY_TCP_HDR_LEN;
+    c->our_mss = (uint16_t)(cfg->mss && cfg->mss < dev_mss ? cfg->mss : dev_mss);
+    c->rcv_wscale = cfg->opt_wscale ? our_wscale(c) : 0;
+    c->ts_offset = sy_isn(c->stack, &c->remote, &c->local, 0) * 2654435761u;
+}

@@ -1,0 +1,201 @@
+/* tcp — the transmission control block (RFC 9293 §3.3.1) and the internal interfaces of the
+ * TCP layer. A struct synack_conn is the TCB; the public API sees it as an opaque handle. */
+#ifndef SY_TCP_TCB_H
+#define SY_TCP_TCB_H
+
+#include <synack/conn.h>
+
+#include "stack/stack.h"
+#include "util/ring.h"
+#include "wire/tcp.h"
+
+/* The 536-byte default send MSS when the peer sends none (RFC 9293 §3.7.1, RFC 1122 §4.2.2.6). */
+#define SY_TCP_DEFAULT_MSS 536
+/* RFC 7323 §2.3: shift counts above 14 are treated as 14. */
+#define SY_TCP_MAX_WSCALE 14
+/* RFC 6298 §5.7: RTO after a retransmitted SYN once data transfer begins. */
+#define SY_TCP_RTO_AFTER_SYN_LOSS SYNACK_SEC(3)
+
+/* A listener's queues (§3.10.7.2; DESIGN rule 5). */
+struct sy_listen {
+    unsigned backlog;        /* accept queue bound */
+    unsigned syn_count;      /* children in SYN-RECEIVED */
+    unsigned accept_count;   /* established children waiting for accept */
+    struct synack_conn *syn_head;                 /* children in SYN-RECEIVED */
+    struct synack_conn *accept_head, *accept_tail; /* established, oldest first */
+};
+
+struct synack_conn {
+    struct synack_stack *stack;
+    enum synack_state state;
+    struct synack_endpoint local, remote; /* remote port 0 and family NONE for a listener */
+    int dev;
+
+    /* demux and timer heap membership */
+    struct synack_conn *hnext;
+    bool hashed;
+    size_t heap_idx; /* SIZE_MAX when not in the heap */
+    synack_time_t deadline;
+
+    /* send sequence space (RFC 9293 §3.3.1 Figure 3) */
+    uint32_t iss, snd_una, snd_nxt, snd_max;
+    uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
+    /* receive sequence space (Figure 4) */
+    uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge of the window we advertised */
+
+    /* negotiated in the handshake */
+    uint16_t snd_mss;  /* largest segment the peer accepts (its MSS option or 536) */
+    uint16_t our_mss;  /* the MSS we announced */
+    uint8_t snd_wscale, rcv_wscale;
+    bool ws_ok, ts_ok, sack_ok;
+    uint32_t ts_recent, ts_offset;
+
+    /* flags */
+    bool passive;      /* reached SYN-RECEIVED from LISTEN */
+    bool user_ref;     /* the application holds the handle */
+    bool rcv_syn;      /* the peer's SYN has been received (IRS known) */
+    bool fin_queued;   /* the application shut down sending: FIN after the data */
+    bool fin_rcvd;     /* the peer's FIN was received and consumed (RCV.NXT is past it) */
+    bool syn_rtx;      /* our SYN was retransmitted (RFC 6298 §5.7) */
+    bool fin_sent;     /* our FIN has been sent; it occupies fin_seq */
+    uint32_t fin_seq;
+
+    /* buffers, allocated once when the connection is made */
+    struct sy_ring sndbuf, rcvbuf;
+
+    /* timers: absolute deadlines, SYNACK_TIME_NEVER when off */
+    synack_time_t rtx_at, tw_at;
+    synack_time_t rto;
+    unsigned rtx_count;
+    /* RTT (RFC 6298): srtt and rttvar in microseconds, 0 before the first sample */
+    synack_time_t srtt, rttvar;
+    bool rtt_timing;
+    uint32_t rtt_seq;
+    synack_time_t rtt_start;
+
+    int error; /* pending error for the application, negative errno */
+
+    /* listener side */
+    struct sy_listen *listen;          /* non-NULL for a LISTEN connection */
+    struct synack_conn *parent;        /* the listener of a child not yet accepted */
+    struct synack_conn *qnext, *qprev; /* link in the parent's SYN list or accept queue */
+    bool in_accept_queue;
+
+    struct synack_conn *all_next, *all_prev;
+    void *user;
+};
+
+/* The segment being processed, parsed, with its addresses. Travels as an argument. */
+struct sy_seg {
+    struct synack_endpoint src, dst;
+    struct sy_tcp tcp;
+    uint32_t len; /* SEG.LEN */
+    int dev;
+};
+
+/* conn.c — life cycle */
+struct synack_conn *sy_conn_new(struct synack_stack *s, bool with_buffers);
+void sy_conn_free(struct synack_conn *c);
+/* Free c if it is CLOSED and nobody refers to it any more. Returns true if freed. */
+bool sy_conn_reap(struct synack_conn *c);
+/* Report an error to the application and remember it. */
+void sy_conn_error(struct synack_conn *c, int err, synack_time_t now);
+void sy_conn_notify(struct synack_conn *c, enum synack_event_type t, synack_time_t now);
+
+/* fsm.c — the one place where state changes (DESIGN rule 4) */
+void sy_set_state(struct synack_conn *c, enum synack_state to, enum synack_cause why,
+                  synack_time_t now);
+bool sy_state_legal(enum synack_state from, enum synack_state to);
+static inline bool sy_state_synchronized(enum synack_state s)
+{
+    return s >= SYNACK_ESTABLISHED;
+}
+
+/* demux.c */
+int sy_demux_init(struct sy_demux *d);
+void sy_demux_free(struct sy_demux *d);
+void sy_demux_insert(struct synack_stack *s, struct synack_conn *c);
+void sy_demux_remove(struct synack_stack *s, struct synack_conn *c);
+/* The connection of a 4-tuple, else the listener of the local endpoint, else NULL. */
+struct synack_conn *sy_demux_lookup(struct synack_stack *s, const struct synack_endpoint *local,
+                                    const struct synack_endpoint *remote);
+struct synack_conn *sy_demux_find_exact(struct synack_stack *s,
+                                        const struct synack_endpoint *local,
+                                        const struct synack_endpoint *remote);
+
+/* timer.c */
+int sy_timers_init(struct sy_timers *t);
+void sy_timers_free(struct sy_timers *t);
+/* Recompute c's deadline from its timers and fix its heap position. */
+void sy_timer_update(struct synack_conn *c);
+void sy_timer_remove(struct synack_conn *c);
+void sy_timers_run(struct synack_stack *s, synack_time_t now);
+synack_time_t sy_timers_next(const struct sy_timers *t);
+void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now);
+void sy_timer_rtx_stop(struct synack_conn *c);
+void sy_timer_time_wait(struct synack_conn *c, synack_time_t now);
+
+/* rtt.c — RFC 6298 */
+void sy_rtt_sample(struct synack_conn *c, synack_time_t rtt);
+void sy_rtt_on_ack(struct synack_conn *c, uint32_t ack, synack_time_t now);
+void sy_rtt_on_send(struct synack_conn *c, uint32_t seq, synack_time_t now);
+void sy_rtt_backoff(struct synack_conn *c);
+
+/* isn.c — RFC 6528 */
+uint32_t sy_isn(const struct synack_stack *s, const struct synack_endpoint *local,
+                const struct synack_endpoint *remote, synack_time_t now);
+
+/* options.c — what the handshake negotiates */
+void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);
+void sy_opts_init(struct synack_conn *c);
+void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn);
+void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);
+void sy_opts_on_segment(struct synack_conn *c, const struct sy_seg *seg);
+/* Payload bytes per segment: the peer's MSS less the options every segment carries (RFC 6691). */
+uint32_t sy_opts_payload_mss(const struct synack_conn *c);
+
+/* output.c */
+void sy_output(struct synack_conn *c, synack_time_t now);
+void sy_send_ack(struct synack_conn *c, synack_time_t now);
+/* RST from a connection: <SEQ=SND.NXT><CTL=RST> (§3.10.5). */
+void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_time_t now);
+/* RST in reply to a segment (§3.10.7.1): <SEQ=SEG.ACK><CTL=RST> when it had ACK, else
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Never in reply to a RST. */
+void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg,
+                       enum synack_rst_reason why, synack_time_t now);
+/* Resend from SND.UNA after a retransmission timeout. */
+void sy_output_retransmit(struct synack_conn *c, synack_time_t now);
+/* The window field to send now (scaled unless on a SYN); moves rcv_adv, never back. */
+uint16_t sy_rcv_window_update(struct synack_conn *c, bool syn);
+
+/* input.c, listen.c, syn_sent.c, closed.c — segment arrival (RFC 9293 §3.10.7) */
+void sy_tcp_input(struct synack_stack *s, struct sy_seg *seg, synack_time_t now);
+void sy_input_closed(struct synack_stack *s, const struct sy_seg *seg, synack_time_t now);
+void sy_input_listen(struct synack_conn *l, const struct sy_seg *seg, synack_time_t now);
+void sy_input_syn_sent(struct synack_conn *c, struct sy_seg *seg, synack_time_t now);
+void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_time_t now);
+/* Step 5 of §3.10.7.4; false when the segment is dropped or the connection is gone. */
+bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now);
+/* Steps 6-8 of §3.10.7.4 for data and FIN (shared with SYN-SENT's SYN,ACK path). */
+void sy_input_text_and_fin(struct synack_conn *c, struct sy_seg *seg, synack_time_t now);
+
+/* listen.c — the listener's children */
+void sy_listen_child_established(struct synack_conn *child, synack_time_t now);
+/* Take the oldest established child, or NULL. */
+struct synack_conn *sy_listen_pop(struct synack_conn *l);
+void sy_listen_child_gone(struct synack_conn *child);
+void sy_listen_close(struct synack_conn *l, synack_time_t now);
+
+/* Our FIN has been sent and acknowledged. */
+static inline bool sy_fin_acked(const struct synack_conn *c)
+{
+    return c->fin_sent && (int32_t)(c->snd_una - c->fin_seq) > 0;
+}
+
+/* Bytes of send buffer not yet sent, and the sequence number of the buffer's first byte. */
+static inline uint32_t sy_snd_data_seq(const struct synack_conn *c)
+{
+    return c->snd_una + (c->snd_una == c->iss ? 1u : 0u);
+}
+
+#endif

@@ -1,0 +1,94 @@
+/* tcp — §3.10.7.4 sixth to eighth: URG (not supported: the pointer is ignored, RFC 6093 §5),
+ * segment text, and the FIN bit. Text is taken in order only; out-of-order segments are ACKed
+ * and dropped until reassembly comes with loss recovery. */
+#include "tcp/tcb.h"
+#include "util/seq.h"
+
+static bool takes_text(enum synack_state s)
+{
+    return s == SYNACK_ESTABLISHED || s == SYNACK_FIN_WAIT_1 || s == SYNACK_FIN_WAIT_2;
+}
+
+/* Cut what lies before RCV.NXT or beyond the window we offered (§3.3 "trimmed"). */
+static void trim(const struct synack_conn *c, struct sy_seg *seg)
+{
+    struct sy_tcp *t = &seg->tcp;
+    if (sy_seq_lt(t->seq, c->rcv_nxt)) {
+        uint32_t cut = c->rcv_nxt - t->seq;
+        if (cut > t->payload_len) cut = (uint32_t)t->payload_len;
+        t->payload += cut;
+        t->payload_len -= cut;
+        t->seq += cut;
+    }
+    uint32_t room = sy_seq_gt(c->rcv_adv, t->seq) ? c->rcv_adv - t->seq : 0;
+    if (t->payload_len > room) {
+        t->payload_len = room;
+        t->flags &= (uint8_t)~SY_TH_FIN; /* the FIN lies beyond the window */
+    }
+}
+
+/* Seventh: take the text into the receive buffer. Returns true when an ACK is owed. */
+static bool take_text(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
+{
+    struct sy_tcp *t = &seg->tcp;
+    size_t before = t->payload_len;
+    trim(c, seg);
+    bool owed = before != t->payload_len;
+    if (t->payload_len == 0) return owed;
+    if (t->seq != c->rcv_nxt) return true; /* out of order: an immediate ACK (RFC 5681 §4.2) */
+    size_t n = sy_ring_write(&c->rcvbuf, t->payload, t->payload_len);
+    c->rcv_nxt += (uint32_t)n;
+    if (n < t->payload_len) t->flags &= (uint8_t)~SY_TH_FIN;
+    sy_conn_notify(c, SYNACK_EV_READABLE, now);
+    return true;
+}
+
+/* Eighth: the FIN, once everything before it has been taken. */
+static void take_fin(struct synack_conn *c, synack_time_t now)
+{
+    c->rcv_nxt += 1;
+    c->fin_rcvd = true;
+    sy_send_ack(c, now);
+    switch (c->state) {
+    case SYNACK_SYN_RECEIVED:
+    case SYNACK_ESTABLISHED: sy_set_state(c, SYNACK_CLOSE_WAIT, SYNACK_CAUSE_RCV_FIN, now); break;
+    case SYNACK_FIN_WAIT_1:
+        /* "If our FIN has been ACKed (perhaps in this segment), then enter TIME-WAIT ...;
+         * otherwise, enter the CLOSING state." */
+        sy_set_state(c, sy_fin_acked(c) ? SYNACK_TIME_WAIT : SYNACK_CLOSING,
+                     SYNACK_CAUSE_RCV_FIN, now);
+        break;
+    case SYNACK_FIN_WAIT_2: sy_set_state(c, SYNACK_TIME_WAIT, SYNACK_CAUSE_RCV_FIN, now); break;
+    case SYNACK_TIME_WAIT: sy_timer_time_wait(c, now); break; /* restart 2 MSL */
+    case SYNACK_CLOSE_WAIT:
+    case SYNACK_CLOSING:
+    case SYNACK_LAST_ACK:
+    case SYNACK_CLOSED:
+    case SYNACK_LISTEN:
+    case SYNACK_SYN_SENT:
+    case SYNACK_STATE_COUNT: break;
+    }
+    sy_conn_notify(c, SYNACK_EV_READABLE, now);
+}
+
+void sy_input_text_and_fin(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
+{
+    bool owed = false;
+    if (takes_text(c->state)) {
+        owed = take_text(c, seg, now);
+    } else {
+        /* "This should not occur, since a FIN has been received": ignore the text. */
+        trim(c, seg);
+        seg->tcp.payload_len = 0;
+    }
+    struct sy_tcp *t = &seg->tcp;
+    bool fin = (t->flags & SY_TH_FIN) && t->seq + (uint32_t)t->payload_len == c->rcv_nxt &&
+               !c->fin_rcvd;
+    if (fin)
+        take_fin(c, now);
+    else if (owed)
+        sy_send_ack(c, now);
+    /* Our FIN's ACK came with a FIN we could not take yet: FIN-WAIT-2 after all. */
+    if (c->state == SYNACK_FIN_WAIT_1 && sy_fin_acked(c))
+        sy_set_state(c, SYNACK_FIN_WAIT_2, SYNACK_CAUSE_RCV_ACK, now);
+}

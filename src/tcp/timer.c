@@ -1,0 +1,174 @@
+/* tcp — timers. Each connection has at most a few deadlines (retransmission, TIME-WAIT); the
+ * earliest one keys it in a binary min-heap, so poll() never walks every connection
+ * (DESIGN rule 6). */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "tcp/tcb.h"
+
+int sy_timers_init(struct sy_timers *t)
+{
+    t->cap = 64;
+    t->len = 0;
+    t->heap = malloc(t->cap * sizeof(*t->heap));
+    return t->heap ? 0 : -ENOMEM;
+}
+
+void sy_timers_free(struct sy_timers *t)
+{
+    free(t->heap);
+    t->heap = NULL;
+    t->len = t->cap = 0;
+}
+
+static void heap_set(struct sy_timers *t, size_t i, struct synack_conn *c)
+{
+    t->heap[i] = c;
+    c->heap_idx = i;
+}
+
+static void sift_up(struct sy_timers *t, size_t i)
+{
+    struct synack_conn *c = t->heap[i];
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (t->heap[p]->deadline <= c->deadline) break;
+        heap_set(t, i, t->heap[p]);
+        i = p;
+    }
+    heap_set(t, i, c);
+}
+
+static void sift_down(struct sy_timers *t, size_t i)
+{
+    struct synack_conn *c = t->heap[i];
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        synack_time_t best = c->deadline;
+        if (l < t->len && t->heap[l]->deadline < best) m = l, best = t->heap[l]->deadline;
+        if (l + 1 < t->len && t->heap[l + 1]->deadline < best) m = l + 1;
+        if (m == i) break;
+        heap_set(t, i, t->heap[m]);
+        i = m;
+    }
+    heap_set(t, i, c);
+}
+
+void sy_timer_remove(struct synack_conn *c)
+{
+    struct sy_timers *t = &c->stack->timers;
+    size_t i = c->heap_idx;
+    if (i == SIZE_MAX) return;
+    c->heap_idx = SIZE_MAX;
+    struct synack_conn *last = t->heap[--t->len];
+    if (i == t->len) return;
+    heap_set(t, i, last);
+    sift_up(t, i);
+    sift_down(t, last->heap_idx);
+}
+
+void sy_timer_update(struct synack_conn *c)
+{
+    struct sy_timers *t = &c->stack->timers;
+    synack_time_t d = c->rtx_at < c->tw_at ? c->rtx_at : c->tw_at;
+    c->deadline = d;
+    if (d == SYNACK_TIME_NEVER) {
+        sy_timer_remove(c);
+        return;
+    }
+    if (c->heap_idx == SIZE_MAX) {
+        if (t->len == t->cap) {
+            struct synack_conn **nh = realloc(t->heap, 2 * t->cap * sizeof(*nh));
+            if (!nh) return; /* cannot arm: the connection will not time out (counted nowhere) */
+            t->heap = nh;
+            t->cap *= 2;
+        }
+        heap_set(t, t->len++, c);
+        sift_up(t, c->heap_idx);
+        return;
+    }
+    sift_up(t, c->heap_idx);
+    sift_down(t, c->heap_idx);
+}
+
+synack_time_t sy_timers_next(const struct sy_timers *t)
+{
+    return t->len ? t->heap[0]->deadline : SYNACK_TIME_NEVER;
+}
+
+void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now)
+{
+    c->rtx_at = now + c->rto;
+    sy_timer_update(c);
+}
+
+void sy_timer_rtx_stop(struct synack_conn *c)
+{
+    c->rtx_at = SYNACK_TIME_NEVER;
+    sy_timer_update(c);
+}
+
+/* §3.10.7.4: TIME-WAIT lasts 2 MSL, restarted by a retransmitted FIN. */
+void sy_timer_time_wait(struct synack_conn *c, synack_time_t now)
+{
+    c->tw_at = now + 2 * c->stack->cfg.msl;
+    sy_timer_update(c);
+}
+
+static unsigned rtx_limit(const struct synack_conn *c)
+{
+    const struct synack_config *cfg = &c->stack->cfg;
+    if (c->state == SYNACK_SYN_SENT) return cfg->syn_retries;
+    if (c->state == SYNACK_SYN_RECEIVED) return cfg->synack_retries;
+    return cfg->data_retries;
+}
+
+/* RFC 9293 §3.8.3 (R2): give up and tell the application. A half-open child of a listener is
+ * dropped quietly: nobody has its handle yet. */
+static void rtx_give_up(struct synack_conn *c, synack_time_t now)
+{
+    c->stack->counters.conns_timed_out++;
+    if (c->user_ref) sy_conn_error(c, -ETIMEDOUT, now);
+    sy_set_state(c, SYNACK_CLOSED, SYNACK_CAUSE_TIMEOUT, now);
+    sy_conn_reap(c);
+}
+
+/* RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off the timer. */
+static void rtx_expired(struct synack_conn *c, synack_time_t now)
+{
+    c->rtx_at = SYNACK_TIME_NEVER;
+    if (c->rtx_count >= rtx_limit(c)) {
+        rtx_give_up(c, now);
+        return;
+    }
+    c->rtx_count++;
+    c->stack->counters.retransmits++;
+    if (c->snd_una == c->iss) c->syn_rtx = true;
+    sy_rtt_backoff(c);
+    sy_output_retransmit(c, now);
+}
+
+static void conn_expired(struct synack_conn *c, synack_time_t now)
+{
+    if (c->tw_at <= now) {
+        c->tw_at = SYNACK_TIME_NEVER;
+        sy_set_state(c, SYNACK_CLOSED, SYNACK_CAUSE_TIME_WAIT_END, now);
+        sy_conn_reap(c);
+        return;
+    }
+    if (c->rtx_at <= now) {
+        rtx_expired(c, now);
+        return;
+    }
+    sy_timer_update(c);
+}
+
+void sy_timers_run(struct synack_stack *s, synack_time_t now)
+{
+    /* Each expiry either frees the connection or moves its deadline past now (a new deadline
+     * is always now + something positive), so the loop ends. */
+    while (s->timers.len && s->timers.heap[0]->deadline <= now) {
+        struct synack_conn *c = s->timers.heap[0];
+        conn_expired(c, now);
+    }
+}
