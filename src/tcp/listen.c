@@ -98,6 +98,8 @@ static void listen_spawn(struct synack_conn *l, const struct sy_seg *seg, synack
     c->remote = seg->src;
     c->dev = seg->dev;
     c->passive = true;
+    c->state = SYNACK_LISTEN; /* born a copy of the listening TCB: its first arc is LISTEN ->
+                               * SYN-RECEIVED, reported below */
     c->parent = l;
     list_push(&l->listen->syn_head, c);
     l->listen->syn_count++;
