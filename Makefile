@@ -21,8 +21,12 @@ build-test: deps
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSYNACK_SANITIZE=ON >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 
+# Every test under ASan+UBSan, then the demo under valgrind on a plain build (valgrind and the
+# sanitizers do not mix).
 test: build-test
-	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) -LE valgrind
+	$(MAKE) build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L valgrind
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -117,7 +117,7 @@ const struct fsm_seg *fsm_expect(struct fsm *f, uint8_t flags, uint32_t seq, uin
 
 void fsm_expect_none(struct fsm *f)
 {
-    struct fsm_seg s;
+    struct fsm_seg s = {0};
     if (fsm_pop(f, &s))
         fail_msg("expected no segment, got flags 0x%02x seq %u ack %u len %zu", s.flags, s.seq,
                  s.ack, s.len);
@@ -149,7 +149,7 @@ void fsm_syn_sent(struct fsm *f)
 {
     struct synack_endpoint lo = {f->local, FSM_LPORT}, re = {f->remote, FSM_RPORT};
     assert_int_equal(synack_connect(f->st, &lo, &re, f->now, &f->conn), 0);
-    struct fsm_seg s;
+    struct fsm_seg s = {0};
     assert_true(fsm_pop(f, &s));
     assert_int_equal(s.flags, SYN);
     f->iss = s.seq;
@@ -161,7 +161,7 @@ void fsm_syn_received(struct fsm *f)
     fsm_listen(f);
     fsm_send(f, SYN, FSM_PEER_ISS, 0, NULL, 0);
     f->peer_nxt = FSM_PEER_ISS + 1;
-    struct fsm_seg s;
+    struct fsm_seg s = {0};
     assert_true(fsm_pop(f, &s));
     assert_int_equal(s.flags, SYN | ACK);
     assert_int_equal(s.ack, FSM_PEER_ISS + 1);
