@@ -23,6 +23,12 @@ struct synack_conn;
 /* Passive OPEN (§3.10.1): listen on local (address may be unspecified: family NONE = any). */
 int synack_listen(struct synack_stack *stack, const struct synack_endpoint *local, unsigned backlog,
                   synack_time_t now, struct synack_conn **out);
+/* Passive OPEN with a fully specified foreign socket (§3.10.1): the connection itself waits in
+ * LISTEN for a SYN from `remote` only (LISTEN -> SYN-RECEIVED, and back to LISTEN on a RST), and
+ * a SEND before that turns it into an active open (LISTEN -> SYN-SENT, §3.10.2). No accept. */
+int synack_listen_for(struct synack_stack *stack, const struct synack_endpoint *local,
+                      const struct synack_endpoint *remote, synack_time_t now,
+                      struct synack_conn **out);
 /* Take an established connection from a listener's accept queue; -EAGAIN when empty. */
 int synack_accept(struct synack_conn *listener, struct synack_conn **out);
 

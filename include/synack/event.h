@@ -33,6 +33,7 @@ enum synack_cause {
     SYNACK_CAUSE_RCV_RST,       /* a RST arrived */
     SYNACK_CAUSE_TIMEOUT,       /* retransmissions gave up */
     SYNACK_CAUSE_TIME_WAIT_END, /* 2*MSL passed */
+    SYNACK_CAUSE_USER_SEND,     /* SEND on a fully specified passive OPEN (LISTEN -> SYN-SENT) */
     SYNACK_CAUSE_COUNT
 };
 

@@ -41,6 +41,7 @@ const char *synack_cause_name(enum synack_cause c)
         [SYNACK_CAUSE_RCV_SYNACK] = "rcv SYN,ACK", [SYNACK_CAUSE_RCV_ACK] = "rcv ACK",
         [SYNACK_CAUSE_RCV_FIN] = "rcv FIN",      [SYNACK_CAUSE_RCV_RST] = "rcv RST",
         [SYNACK_CAUSE_TIMEOUT] = "timeout",      [SYNACK_CAUSE_TIME_WAIT_END] = "2MSL timeout",
+        [SYNACK_CAUSE_USER_SEND] = "send",
     };
     return (unsigned)c < SYNACK_CAUSE_COUNT ? names[c] : "?";
 }

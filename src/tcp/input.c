@@ -111,9 +111,8 @@ static void check_rst(struct synack_conn *c, const struct sy_seg *seg, synack_ti
     }
     switch (c->state) {
     case SYNACK_SYN_RECEIVED:
-        if (c->passive) { /* back to LISTEN: the listener lives on, this child goes */
-            sy_set_state(c, SYNACK_LISTEN, SYNACK_CAUSE_RCV_RST, now);
-            sy_conn_free(c);
+        if (c->passive) { /* "return this connection to the LISTEN state" */
+            sy_listen_return(c, SYNACK_CAUSE_RCV_RST, now);
             return;
         }
         sy_conn_error(c, -ECONNREFUSED, now); /* "connection refused" */
@@ -143,8 +142,7 @@ static void check_syn(struct synack_conn *c, synack_time_t now)
 {
     struct synack_stack *s = c->stack;
     if (c->state == SYNACK_SYN_RECEIVED && c->passive) {
-        sy_set_state(c, SYNACK_LISTEN, SYNACK_CAUSE_RCV_SYN, now);
-        sy_conn_free(c);
+        sy_listen_return(c, SYNACK_CAUSE_RCV_SYN, now);
         return;
     }
     if (s->cfg.rfc5961) {

@@ -76,13 +76,34 @@ struct synack_conn *sy_listen_pop(struct synack_conn *l)
 void sy_listen_close(struct synack_conn *l, synack_time_t now)
 {
     struct sy_listen *q = l->listen;
-    while (q->syn_head || q->accept_head) {
+    while (q && (q->syn_head || q->accept_head)) {
         struct synack_conn *child = q->syn_head ? q->syn_head : q->accept_head;
         sy_listen_child_gone(child);
         sy_send_rst_conn(child, SYNACK_RST_ABORT, now);
         sy_set_state(child, SYNACK_CLOSED, SYNACK_CAUSE_USER_ABORT, now);
         sy_conn_reap(child);
     }
+}
+
+void sy_listen_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now)
+{
+    struct synack_stack *s = c->stack;
+    c->passive = true;
+    /* §3.10.7.2: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, ISS selected, SND.NXT = ISS+1, SND.UNA = ISS.
+     * Data on the SYN is not acknowledged: the peer sends it again (no TCP Fast Open). */
+    c->irs = seg->tcp.seq;
+    c->rcv_nxt = c->irs + 1;
+    c->rcv_adv = c->rcv_nxt;
+    c->rcv_syn = true;
+    c->iss = sy_isn(s, &c->local, &c->remote, now);
+    c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+    c->snd_wnd = seg->tcp.wnd; /* RFC 7323 §2.2: unscaled in a SYN */
+    c->max_snd_wnd = c->snd_wnd;
+    c->snd_wl1 = seg->tcp.seq;
+    sy_opts_from_syn(c, &seg->tcp);
+    s->counters.conns_opened_passive++;
+    sy_set_state(c, SYNACK_SYN_RECEIVED, SYNACK_CAUSE_RCV_SYN, now);
+    sy_output(c, now);
 }
 
 /* A new child in SYN-RECEIVED for this SYN: ISS chosen, options recorded, SYN,ACK sent. */
@@ -97,29 +118,29 @@ static void listen_spawn(struct synack_conn *l, const struct sy_seg *seg, synack
     c->local = seg->dst;
     c->remote = seg->src;
     c->dev = seg->dev;
-    c->passive = true;
     c->state = SYNACK_LISTEN; /* born a copy of the listening TCB: its first arc is LISTEN ->
                                * SYN-RECEIVED, reported below */
     c->parent = l;
     list_push(&l->listen->syn_head, c);
     l->listen->syn_count++;
     sy_opts_init(c);
-    /* §3.10.7.2: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, ISS selected, SND.NXT = ISS+1, SND.UNA = ISS.
-     * Data on the SYN is not acknowledged: the peer sends it again (no TCP Fast Open). */
-    c->irs = seg->tcp.seq;
-    c->rcv_nxt = c->irs + 1;
-    c->rcv_adv = c->rcv_nxt;
-    c->rcv_syn = true;
-    c->iss = sy_isn(s, &c->local, &c->remote, now);
-    c->snd_una = c->snd_nxt = c->snd_max = c->iss;
-    c->snd_wnd = seg->tcp.wnd; /* RFC 7323 §2.2: unscaled in a SYN */
-    c->max_snd_wnd = c->snd_wnd;
-    c->snd_wl1 = seg->tcp.seq;
-    sy_opts_from_syn(c, &seg->tcp);
     sy_demux_insert(s, c);
-    s->counters.conns_opened_passive++;
-    sy_set_state(c, SYNACK_SYN_RECEIVED, SYNACK_CAUSE_RCV_SYN, now);
-    sy_output(c, now);
+    sy_listen_take_syn(c, seg, now);
+}
+
+void sy_listen_return(struct synack_conn *c, enum synack_cause why, synack_time_t now)
+{
+    sy_set_state(c, SYNACK_LISTEN, why, now);
+    if (!c->listen_tcb) {
+        sy_conn_free(c);
+        return;
+    }
+    /* Forget the half-synchronized connection; keep the user's data queued. */
+    c->rcv_syn = c->passive = c->syn_rtx = false;
+    c->rtx_count = 0;
+    c->rto = c->stack->cfg.rto_initial;
+    c->rtt_timing = false;
+    sy_timer_rtx_stop(c);
 }
 
 void sy_input_listen(struct synack_conn *l, const struct sy_seg *seg, synack_time_t now)
@@ -140,6 +161,10 @@ void sy_input_listen(struct synack_conn *l, const struct sy_seg *seg, synack_tim
         return;
     }
     struct sy_listen *q = l->listen;
+    if (!q) { /* a fully specified passive OPEN: this TCB takes the SYN itself */
+        sy_listen_take_syn(l, seg, now);
+        return;
+    }
     if (q->syn_count >= s->cfg.syn_backlog) {
         sy_stack_drop(s, l, SYNACK_DROP_SYN_QUEUE_FULL, now);
         return;

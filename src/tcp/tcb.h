@@ -52,6 +52,7 @@ struct synack_conn {
 
     /* flags */
     bool passive;      /* reached SYN-RECEIVED from LISTEN */
+    bool listen_tcb;   /* a fully specified passive OPEN: this TCB itself returns to LISTEN */
     bool user_ref;     /* the application holds the handle */
     bool rcv_syn;      /* the peer's SYN has been received (IRS known) */
     bool fin_queued;   /* the application shut down sending: FIN after the data */
@@ -185,6 +186,13 @@ void sy_listen_child_established(struct synack_conn *child, synack_time_t now);
 struct synack_conn *sy_listen_pop(struct synack_conn *l);
 void sy_listen_child_gone(struct synack_conn *child);
 void sy_listen_close(struct synack_conn *l, synack_time_t now);
+/* SYN-RECEIVED reached from LISTEN goes back to LISTEN (§3.10.7.4): a child of a listener is
+ * deleted; a fully specified passive OPEN's own TCB is reset to LISTEN. */
+void sy_listen_return(struct synack_conn *c, enum synack_cause why, synack_time_t now);
+/* Fill a TCB from the SYN that arrived in LISTEN (§3.10.7.2) and send the SYN,ACK. */
+void sy_listen_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now);
+/* Active OPEN of a prepared TCB: ISS, SYN-SENT, SYN (§3.10.1). */
+void sy_open_active(struct synack_conn *c, enum synack_cause why, synack_time_t now);
 
 /* Our FIN has been sent and acknowledged. */
 static inline bool sy_fin_acked(const struct synack_conn *c)

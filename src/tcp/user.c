@@ -49,7 +49,7 @@ int synack_listen(struct synack_stack *s, const struct synack_endpoint *local, u
 int synack_accept(struct synack_conn *l, struct synack_conn **out)
 {
     if (!l || !out) return -EINVAL;
-    if (l->state != SYNACK_LISTEN) return -EINVAL;
+    if (l->state != SYNACK_LISTEN || !l->listen) return -EINVAL;
     struct synack_conn *c = sy_listen_pop(l);
     if (!c) return -EAGAIN;
     c->user_ref = true;
@@ -89,14 +89,41 @@ int synack_connect(struct synack_stack *s, const struct synack_endpoint *local,
     c->dev = dev;
     c->user_ref = true;
     sy_opts_init(c);
-    /* §3.10.1: "select an ISS. Send a SYN segment of the form <SEQ=ISS><CTL=SYN>. Set
-     * SND.UNA to ISS, SND.NXT to ISS+1, enter SYN-SENT state" */
-    c->iss = sy_isn(s, &c->local, &c->remote, now);
-    c->snd_una = c->snd_nxt = c->snd_max = c->iss;
     sy_demux_insert(s, c);
-    s->counters.conns_opened_active++;
-    sy_set_state(c, SYNACK_SYN_SENT, SYNACK_CAUSE_USER_OPEN, now);
+    sy_open_active(c, SYNACK_CAUSE_USER_OPEN, now);
+    *out = c;
+    return 0;
+}
+
+/* §3.10.1: "select an ISS. Send a SYN segment of the form <SEQ=ISS><CTL=SYN>. Set SND.UNA to
+ * ISS, SND.NXT to ISS+1, enter SYN-SENT state" */
+void sy_open_active(struct synack_conn *c, enum synack_cause why, synack_time_t now)
+{
+    c->iss = sy_isn(c->stack, &c->local, &c->remote, now);
+    c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+    c->stack->counters.conns_opened_active++;
+    sy_set_state(c, SYNACK_SYN_SENT, why, now);
     sy_output(c, now);
+}
+
+int synack_listen_for(struct synack_stack *s, const struct synack_endpoint *local,
+                      const struct synack_endpoint *remote, synack_time_t now,
+                      struct synack_conn **out)
+{
+    if (!s || !local || !remote || !out || local->port == 0) return -EINVAL;
+    struct synack_endpoint lo;
+    int dev, err = connect_endpoints(s, local, remote, &lo, &dev);
+    if (err) return err;
+    struct synack_conn *c = sy_conn_new(s, true);
+    if (!c) return -ENOMEM;
+    c->local = lo;
+    c->remote = *remote;
+    c->dev = dev;
+    c->user_ref = true;
+    c->listen_tcb = true;
+    sy_opts_init(c);
+    sy_demux_insert(s, c);
+    sy_set_state(c, SYNACK_LISTEN, SYNACK_CAUSE_USER_OPEN, now);
     *out = c;
     return 0;
 }
@@ -107,7 +134,13 @@ ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_t
     if (!c || (!buf && len)) return -EINVAL;
     switch (c->state) {
     case SYNACK_CLOSED: return c->error ? c->error : -ENOTCONN;
-    case SYNACK_LISTEN: return -ENOTCONN; /* passive->active switching is not offered */
+    case SYNACK_LISTEN:
+        /* "If the remote socket is specified, then change the connection from passive to
+         * active, select an ISS. Send a SYN segment" (§3.10.2); else "foreign socket
+         * unspecified". */
+        if (!c->listen_tcb) return -ENOTCONN;
+        sy_open_active(c, SYNACK_CAUSE_USER_SEND, now);
+        break;
     case SYNACK_SYN_SENT:
     case SYNACK_SYN_RECEIVED: /* "queue the data for transmission after entering ESTABLISHED" */
     case SYNACK_ESTABLISHED:
@@ -217,8 +250,7 @@ int synack_close(struct synack_conn *c, synack_time_t now)
 {
     if (!c) return -EINVAL;
     /* RFC 2525 §2.17 (and Linux): closing with unread data resets the connection. */
-    if (sy_state_synchronized(c->state) && sy_ring_len(&c->rcvbuf) &&
-        c->state != SYNACK_TIME_WAIT)
+    if (sy_state_synchronized(c->state) && sy_ring_len(&c->rcvbuf) && c->state != SYNACK_TIME_WAIT)
         return synack_abort(c, now), 0;
     int err = 0;
     if (!c->fin_queued || c->state == SYNACK_LISTEN) err = close_sending(c, now);
@@ -257,15 +289,26 @@ int synack_status(const struct synack_conn *c, struct synack_status *st)
 {
     if (!c || !st) return -EINVAL;
     *st = (struct synack_status){
-        .state = c->state, .local = c->local, .remote = c->remote,
-        .snd_una = c->snd_una, .snd_nxt = c->snd_nxt, .snd_wnd = c->snd_wnd, .iss = c->iss,
-        .rcv_nxt = c->rcv_nxt, .irs = c->irs, .snd_mss = c->snd_mss,
+        .state = c->state,
+        .local = c->local,
+        .remote = c->remote,
+        .snd_una = c->snd_una,
+        .snd_nxt = c->snd_nxt,
+        .snd_wnd = c->snd_wnd,
+        .iss = c->iss,
+        .rcv_nxt = c->rcv_nxt,
+        .irs = c->irs,
+        .snd_mss = c->snd_mss,
         .rcv_wnd = sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0,
         .snd_wscale = c->ws_ok ? (int8_t)c->snd_wscale : -1,
         .rcv_wscale = c->ws_ok ? (int8_t)c->rcv_wscale : -1,
-        .sack_permitted = c->sack_ok, .timestamps = c->ts_ok,
-        .send_queued = sy_ring_len(&c->sndbuf), .recv_queued = sy_ring_len(&c->rcvbuf),
-        .rto = c->rto, .retransmits = c->rtx_count, .error = c->error};
+        .sack_permitted = c->sack_ok,
+        .timestamps = c->ts_ok,
+        .send_queued = sy_ring_len(&c->sndbuf),
+        .recv_queued = sy_ring_len(&c->rcvbuf),
+        .rto = c->rto,
+        .retransmits = c->rtx_count,
+        .error = c->error};
     return 0;
 }
 
