@@ -196,8 +196,10 @@ void sy_output_retransmit(struct synack_conn *c, synack_time_t now)
     if (syn_acked && c->snd_wnd == 0 && sy_ring_len(&c->sndbuf) > (size_t)(c->snd_nxt - data_seq)) {
         /* §3.8.6.1: a zero-window probe carries one byte beyond the window. */
         conn_emit(c, c->snd_nxt, SY_TH_ACK, c->snd_nxt - data_seq, 1, now);
-        c->snd_nxt += 1;
-        if (sy_seq_gt(c->snd_nxt, c->snd_max)) c->snd_max = c->snd_nxt;
+        /* SND.MAX covers the byte (an ACK of it is acceptable) but SND.NXT stays: a receiver
+         * with a zero window does not take it (§3.10.7.4), so when the window opens the next
+         * segment must start at SND.UNA again, not leave a hole until the next RTO. */
+        if (sy_seq_gt(c->snd_nxt + 1, c->snd_max)) c->snd_max = c->snd_nxt + 1;
     } else {
         sy_output(c, now);
     }
