@@ -140,6 +140,10 @@ static void send_data(struct synack_conn *c, synack_time_t now)
     for (;;) {
         size_t off = c->snd_nxt - data_seq;
         if (off > total) return; /* the FIN is out */
+        /* Nothing follows our FIN (§3.10.4). Once it is acknowledged SND.UNA is past it and
+         * off is 0 again: without this, FIN-WAIT-1 receiving FIN+ACK-of-our-FIN sent a
+         * second FIN at FIN+1 before the FIN step moved to TIME-WAIT. */
+        if (c->fin_sent && sy_seq_gt(c->snd_nxt, c->fin_seq)) return;
         size_t n = total - off;
         uint32_t usable = sy_seq_gt(wnd_end, c->snd_nxt) ? wnd_end - c->snd_nxt : 0;
         if (!syn_acked) n = 0; /* data waits for ESTABLISHED (§3.10.2) */
