@@ -84,6 +84,8 @@ void sy_input_text_and_fin(struct synack_conn *c, struct sy_seg *seg, synack_tim
     struct sy_tcp *t = &seg->tcp;
     bool fin = (t->flags & SY_TH_FIN) && t->seq + (uint32_t)t->payload_len == c->rcv_nxt &&
                !c->fin_rcvd;
+    /* A FIN beyond RCV.NXT is an out-of-order segment too: an immediate ACK (RFC 5681 §4.2). */
+    if (!fin && (t->flags & SY_TH_FIN) && !c->fin_rcvd) owed = true;
     if (fin)
         take_fin(c, now);
     else if (owed)

@@ -1,0 +1,174 @@
+/* FIN-WAIT-2: our FIN is acknowledged; the peer may still send (half-close) until its FIN.
+ * RFC 9293 §3.10.7.4 and the user calls of §3.10.2-§3.10.5. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fsm.h"
+
+static void test_fin_wait_2_fin_enters_time_wait_with_ack(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    fsm_at(&f, SYNACK_SEC(3));
+    fsm_send(&f, FIN | ACK, f.peer_nxt, f.iss + 2, NULL, 0);
+    fsm_expect(&f, ACK, f.iss + 2, f.peer_nxt + 1);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_TIME_WAIT);
+    assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_SEC(3) + SYNACK_SEC(60));
+    char buf[4];
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 0);
+    fsm_free(&f);
+}
+
+static void test_fin_wait_2_data_is_acked_and_readable(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    fsm_send(&f, ACK | PSH, f.peer_nxt, f.iss + 2, "still here", 10);
+    const struct fsm_seg *s = fsm_expect(&f, ACK, f.iss + 2, f.peer_nxt + 10);
+    assert_int_equal(s->wnd, 65536 - 10);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_FIN_WAIT_2);
+    char buf[16];
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 10);
+    assert_memory_equal(buf, "still here", 10);
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), -EAGAIN);
+    fsm_free(&f);
+}
+
+static void test_fin_wait_2_data_with_fin_enters_time_wait(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    fsm_send(&f, FIN | ACK | PSH, f.peer_nxt, f.iss + 2, "last", 4);
+    fsm_expect(&f, ACK, f.iss + 2, f.peer_nxt + 5);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_TIME_WAIT);
+    char buf[8];
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 4);
+    assert_memory_equal(buf, "last", 4);
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 0);
+    fsm_free(&f);
+}
+
+static void test_fin_wait_2_out_of_order_fin_is_not_taken(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    fsm_send(&f, FIN | ACK, f.peer_nxt + 3, f.iss + 2, NULL, 0); /* data before it is missing */
+    fsm_expect(&f, ACK, f.iss + 2, f.peer_nxt);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_FIN_WAIT_2);
+    fsm_free(&f);
+}
+
+static void test_fin_wait_2_has_no_timer_while_the_handle_is_held(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER);
+    fsm_at(&f, SYNACK_SEC(3600));
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_FIN_WAIT_2);
+    fsm_free(&f);
+}
+
+static void test_fin_wait_2_rst_resets(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    fsm_send(&f, RST | ACK, f.peer_nxt, f.iss + 2, NULL, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
+    assert_int_equal(fsm_last_error(&f), -ECONNRESET);
+    fsm_free(&f);
+}
+
+static void test_fin_wait_2_rst_out_of_window_is_dropped(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    fsm_send(&f, RST, f.peer_nxt - 1, 0, NULL, 0);
+    fsm_expect_none(&f);
+    fsm_send(&f, RST, f.peer_nxt + 2, 0, NULL, 0); /* in window, not RCV.NXT: challenge */
+    fsm_expect(&f, ACK, f.iss + 2, f.peer_nxt);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_FIN_WAIT_2);
+    fsm_free(&f);
+}
+
+static void test_fin_wait_2_shutdown_and_send_report_connection_closing(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    assert_int_equal(synack_shutdown(f.conn, f.now), -EPIPE);
+    assert_int_equal(synack_send(f.conn, "x", 1, f.now), -EPIPE);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_FIN_WAIT_2);
+    fsm_free(&f);
+}
+
+static void test_fin_wait_2_syn_gets_challenge_ack(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    fsm_send(&f, SYN, f.peer_nxt, 0, NULL, 0);
+    fsm_expect(&f, ACK, f.iss + 2, f.peer_nxt);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_FIN_WAIT_2);
+    fsm_free(&f);
+}
+
+static void test_fin_wait_2_abort_sends_rst(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    assert_int_equal(synack_abort(f.conn, f.now), 0);
+    fsm_expect(&f, RST, f.iss + 2, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_stack_conn_count(f.st), 0);
+    fsm_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fin_wait_2_fin_enters_time_wait_with_ack),
+        cmocka_unit_test(test_fin_wait_2_data_is_acked_and_readable),
+        cmocka_unit_test(test_fin_wait_2_data_with_fin_enters_time_wait),
+        cmocka_unit_test(test_fin_wait_2_out_of_order_fin_is_not_taken),
+        cmocka_unit_test(test_fin_wait_2_has_no_timer_while_the_handle_is_held),
+        cmocka_unit_test(test_fin_wait_2_rst_resets),
+        cmocka_unit_test(test_fin_wait_2_rst_out_of_window_is_dropped),
+        cmocka_unit_test(test_fin_wait_2_shutdown_and_send_report_connection_closing),
+        cmocka_unit_test(test_fin_wait_2_syn_gets_challenge_ack),
+        cmocka_unit_test(test_fin_wait_2_abort_sends_rst),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
