@@ -157,8 +157,24 @@ static void check_syn(struct synack_conn *c, synack_time_t now)
     sy_conn_reap(c);
 }
 
+/* Simultaneous open (RFC 9293 Figure 8, line 6): in SYN-RECEIVED the peer's SYN,ACK repeats its
+ * SYN at IRS = RCV.NXT-1. §3.10.7.4 allows "trimming off any portions that lie outside the window
+ * (including SYN and FIN)": without the old SYN the segment begins at RCV.NXT and its ACK
+ * completes the handshake. Unacceptable, it drew a SYN,ACK back, and the two sides traded
+ * SYN,ACKs forever. */
+static void trim_old_syn(const struct synack_conn *c, struct sy_seg *seg)
+{
+    struct sy_tcp *t = &seg->tcp;
+    if (c->state != SYNACK_SYN_RECEIVED || !c->rcv_syn || t->seq != c->irs) return;
+    if ((t->flags & (SY_TH_SYN | SY_TH_ACK | SY_TH_RST)) != (SY_TH_SYN | SY_TH_ACK)) return;
+    t->seq += 1;
+    seg->len -= 1;
+    t->flags &= (uint8_t)~SY_TH_SYN;
+}
+
 void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
 {
+    trim_old_syn(c, seg);
     if (!check_sequence(c, seg, now)) return;
     sy_opts_on_segment(c, seg);
     if (seg->tcp.flags & SY_TH_RST) {
