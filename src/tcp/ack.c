@@ -111,7 +111,10 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
     if (sy_seq_lt(c->snd_una, ack)) ack_advance(c, ack, now);
     /* Duplicate ACKs (SEG.ACK < SND.UNA) are ignored; fast retransmit comes with loss recovery. */
     if (sy_seq_leq(c->snd_una, ack)) window_update(c, seg);
-    if (zero_before && c->snd_wnd) c->rtx_count = 0; /* the probe was answered: the peer lives */
+    /* A probe was answered, window open or not: the peer lives. RFC 1122 §4.2.2.17: while the
+     * receiver ACKs the probes the sender MUST keep the connection open, so a closed window
+     * never uses up the data retries. */
+    if (zero_before) c->rtx_count = 0;
     if (!ack_closing_states(c, seg, now)) return false;
     sy_output(c, now); /* the window may have opened */
     return true;

@@ -636,6 +636,32 @@ static void test_established_zero_window_probe_accepted_moves_on(void **state)
     fsm_free(&f);
 }
 
+static void test_established_zero_window_probes_answered_never_time_out(void **state)
+{
+    (void)state;
+    struct synack_config cfg;
+    synack_config_init(&cfg);
+    cfg.data_retries = 3;
+    struct fsm f;
+    fsm_init(&f, &cfg);
+    fsm_established(&f);
+    peer_window(&f, f.iss + 1, 0);
+    assert_int_equal(synack_send(f.conn, "probe", 5, f.now), 5);
+    /* RFC 1122 §4.2.2.17 (RFC 9293 §3.8.6.1): as long as the receiver answers the probes, the
+     * sender MUST keep the connection open, however many probes that takes. */
+    for (int i = 0; i < 10; i++) {
+        fsm_at(&f, synack_stack_next_deadline(f.st));
+        const struct fsm_seg *s = fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
+        assert_int_equal(s->len, 1);
+        fsm_expect_none(&f);
+        fsm_send_opts(&f, ACK, f.peer_nxt, f.iss + 1, 0, NULL, NULL, 0);
+        fsm_expect_none(&f);
+        assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
+    }
+    assert_int_equal(fsm_last_error(&f), 0);
+    fsm_free(&f);
+}
+
 static void test_established_fin_moves_to_close_wait_with_ack(void **state)
 {
     (void)state;
@@ -789,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_established_data_retransmitted_from_snd_una_on_rto),
         cmocka_unit_test(test_established_zero_window_probe_after_rto),
         cmocka_unit_test(test_established_zero_window_probe_accepted_moves_on),
+        cmocka_unit_test(test_established_zero_window_probes_answered_never_time_out),
         cmocka_unit_test(test_established_fin_moves_to_close_wait_with_ack),
         cmocka_unit_test(test_established_recv_returns_zero_after_peer_fin),
         cmocka_unit_test(test_established_shutdown_sends_fin_and_enters_fin_wait_1),
