@@ -48,7 +48,7 @@ static void take_fin(struct synack_conn *c, synack_time_t now)
 {
     c->rcv_nxt += 1;
     c->fin_rcvd = true;
-    sy_send_ack(c, now);
+    /* The state changes first, then the ACK goes out: "rcv FIN / snd ACK" of Figure 5. */
     switch (c->state) {
     case SYNACK_SYN_RECEIVED:
     case SYNACK_ESTABLISHED: sy_set_state(c, SYNACK_CLOSE_WAIT, SYNACK_CAUSE_RCV_FIN, now); break;
@@ -68,6 +68,7 @@ static void take_fin(struct synack_conn *c, synack_time_t now)
     case SYNACK_SYN_SENT:
     case SYNACK_STATE_COUNT: break;
     }
+    sy_send_ack(c, now);
     sy_conn_notify(c, SYNACK_EV_READABLE, now);
 }
 
