@@ -14,7 +14,7 @@ struct synack_config {
     synack_time_t rto_initial;     /* RFC 6298 §2.1 initial RTO (default 1 s) */
     synack_time_t rto_min;         /* RFC 6298 §2.4 lower bound (default 200 ms, as Linux) */
     synack_time_t rto_max;         /* RFC 6298 §2.5 upper bound (default 60 s) */
-    unsigned syn_retries;          /* SYN retransmissions before ETIMEDOUT (default 6) */
+    unsigned syn_retries;          /* SYN retransmissions before ETIMEDOUT (default 7: >= 3 min) */
     unsigned synack_retries;       /* SYN,ACK retransmissions before giving up (default 5) */
     unsigned data_retries;         /* data/FIN retransmissions before ETIMEDOUT (default 15) */
     uint32_t sndbuf;               /* send buffer per connection in bytes (default 64 KiB) */
