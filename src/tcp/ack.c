@@ -17,6 +17,14 @@ static bool ack_syn_received(struct synack_conn *c, const struct sy_seg *seg, sy
         sy_send_rst_reply(c->stack, seg, SYNACK_RST_BAD_ACK, now);
         return false;
     }
+    /* DESIGN rule 5: the accept backlog is a bound. Children admitted while the queue had room
+     * may complete together; one that completes while it is full stays in SYN-RECEIVED (as
+     * Linux): the ACK is dropped and counted, and the SYN,ACK timer draws it again later. */
+    const struct sy_listen *q = c->parent ? c->parent->listen : NULL;
+    if (q && q->accept_count >= q->backlog) {
+        sy_stack_drop(c->stack, c, SYNACK_DROP_ACCEPT_QUEUE_FULL, now);
+        return false;
+    }
     c->snd_wnd = (uint32_t)seg->tcp.wnd << c->snd_wscale;
     c->snd_wl1 = seg->tcp.seq;
     c->snd_wl2 = ack;

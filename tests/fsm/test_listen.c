@@ -373,6 +373,40 @@ static void test_listen_accept_queue_full_drops_syn_without_reply(void **state)
     fsm_free(&f);
 }
 
+static void test_listen_accept_backlog_holds_when_children_complete_together(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    listen_backlog(&f, 1);
+    /* Both SYNs arrive while the accept queue is empty, so both get a SYN,ACK. */
+    uint32_t iss1 = syn_from(&f, 40001, 100);
+    uint32_t iss2 = syn_from(&f, 40002, 200);
+    send_from(&f, 40001, ACK, 101, iss1 + 1, NULL);
+    fsm_expect_none(&f);
+    struct synack_conn *second = last_conn_into(&f, SYNACK_SYN_RECEIVED);
+    assert_int_equal(status_of(second).iss, iss2);
+    /* The second completes while the queue is full: its ACK is dropped and counted, the child
+     * stays half-open (as Linux), and the queue never holds more than the backlog. */
+    send_from(&f, 40002, ACK, 201, iss2 + 1, NULL);
+    fsm_expect_none(&f);
+    assert_int_equal(drops(&f, SYNACK_DROP_ACCEPT_QUEUE_FULL), 1);
+    assert_int_equal(synack_conn_state(second), SYNACK_SYN_RECEIVED);
+    struct synack_conn *c;
+    assert_int_equal(synack_accept(f.listener, &c), 0);
+    assert_int_equal(synack_accept(f.listener, &c), -EAGAIN);
+    /* Room again: the SYN,ACK timer draws the peer's ACK once more, and it completes. */
+    fsm_at(&f, SYNACK_SEC(1));
+    fsm_expect(&f, SYN | ACK, iss2, 201);
+    fsm_expect_none(&f);
+    send_from(&f, 40002, ACK, 201, iss2 + 1, NULL);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(second), SYNACK_ESTABLISHED);
+    assert_int_equal(synack_accept(f.listener, &c), 0);
+    assert_ptr_equal(c, second);
+    fsm_free(&f);
+}
+
 /* ---- user calls ---- */
 
 static void test_listen_send_and_recv_are_not_connected(void **state)
@@ -497,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_listen_segment_without_syn_ack_rst_is_dropped_silently),
         cmocka_unit_test(test_listen_syn_queue_full_drops_syn_without_reply),
         cmocka_unit_test(test_listen_accept_queue_full_drops_syn_without_reply),
+        cmocka_unit_test(test_listen_accept_backlog_holds_when_children_complete_together),
         cmocka_unit_test(test_listen_send_and_recv_are_not_connected),
         cmocka_unit_test(test_listen_accept_with_empty_queue_is_eagain),
         cmocka_unit_test(test_listen_close_enters_closed_and_port_answers_rst),
