@@ -401,6 +401,29 @@ static void test_closed_packet_for_another_address_is_dropped_without_reply(void
     fsm_free(&f);
 }
 
+static void test_closed_segment_from_multicast_source_gets_no_rst(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    uint8_t pkt[128];
+    static const uint8_t mcast[4] = {224, 0, 0, 1};
+    struct sy_tcp t = {.sport = FSM_RPORT, .dport = FSM_LPORT, .seq = 1, .flags = SYN, .wnd = 1};
+    size_t n = sy_tcp_emit_v4(&t, mcast, f.local.bytes, pkt + SY_IPV4_HDR_LEN,
+                              sizeof pkt - SY_IPV4_HDR_LEN);
+    struct sy_ipv4 ip = {
+        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
+    memcpy(ip.src, mcast, 4);
+    memcpy(ip.dst, f.local.bytes, 4);
+    sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
+    fsm_send_raw(&f, pkt, n + SY_IPV4_HDR_LEN);
+    /* RFC 1122 §4.2.3.10: no reply toward a multicast source, not even a RST. */
+    fsm_expect_none(&f);
+    assert_int_equal(drops(&f, SYNACK_DROP_TCP_BAD_ADDR), 1);
+    assert_int_equal(rsts(&f, SYNACK_RST_NO_CONN), 0);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_closed_bad_ip_checksum_is_dropped_without_reply),
         cmocka_unit_test(test_closed_short_packets_are_dropped_by_reason),
         cmocka_unit_test(test_closed_packet_for_another_address_is_dropped_without_reply),
+        cmocka_unit_test(test_closed_segment_from_multicast_source_gets_no_rst),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -304,6 +304,21 @@ static void test_listen_syn_with_data_or_fin_acks_the_syn_only(void **state)
     fsm_free(&f);
 }
 
+static void test_listen_peer_mss_is_clamped_to_what_our_device_carries(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_listen(&f);
+    struct sy_tcp_opts o = {.has = SY_OPT_MSS, .mss = 9000};
+    fsm_send_opts(&f, SYN, FSM_PEER_ISS, 0, 4096, &o, NULL, 0);
+    struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
+    fsm_expect(&f, SYN | ACK, status_of(child).iss, FSM_PEER_ISS + 1);
+    /* RFC 9293 §3.7.1: Eff.snd.MSS = min(SendMSS+20, MMS_S) - 20; MMS_S = 1500 - 20. */
+    assert_int_equal(status_of(child).snd_mss, 1460);
+    fsm_free(&f);
+}
+
 /* ---- fourth: anything else ---- */
 
 static void test_listen_segment_without_syn_ack_rst_is_dropped_silently(void **state)
@@ -528,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_listen_syn_options_are_answered_one_by_one),
         cmocka_unit_test(test_listen_options_we_do_not_offer_are_not_answered),
         cmocka_unit_test(test_listen_syn_with_data_or_fin_acks_the_syn_only),
+        cmocka_unit_test(test_listen_peer_mss_is_clamped_to_what_our_device_carries),
         cmocka_unit_test(test_listen_segment_without_syn_ack_rst_is_dropped_silently),
         cmocka_unit_test(test_listen_syn_queue_full_drops_syn_without_reply),
         cmocka_unit_test(test_listen_accept_queue_full_drops_syn_without_reply),

@@ -404,6 +404,38 @@ static void test_syn_received_active_in_window_syn_gets_challenge_ack(void **sta
     fsm_free(&f);
 }
 
+static void test_syn_received_recovers_from_old_duplicate_syn_figure_9(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_listen(&f);
+    /* RFC 9293 Figure 9, line 3: an old duplicate SYN <SEQ=90> reaches the listener. */
+    fsm_send(&f, SYN, 90, 0, NULL, 0);
+    struct synack_conn *old = last_conn_into(&f, SYNACK_SYN_RECEIVED);
+    struct synack_status st;
+    assert_int_equal(synack_status(old, &st), 0);
+    fsm_expect(&f, SYN | ACK, st.iss, 91); /* line 4 */
+    /* Line 5: the peer, in SYN-SENT with ISS 100, finds ACK 91 unacceptable: <SEQ=91><RST>. */
+    fsm_send(&f, RST, 91, 0, NULL, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(last_state_event(&f)->new_state, SYNACK_LISTEN);
+    assert_int_equal(synack_stack_conn_count(f.st), 1);
+    /* Lines 6-8: the real SYN <SEQ=100> gets its own SYN,ACK and the ACK establishes. */
+    fsm_send(&f, SYN, 100, 0, NULL, 0);
+    f.conn = last_conn_into(&f, SYNACK_SYN_RECEIVED);
+    f.iss = status_of(&f).iss;
+    fsm_expect(&f, SYN | ACK, f.iss, 101);
+    fsm_expect_none(&f);
+    fsm_send(&f, ACK, 101, f.iss + 1, NULL, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
+    struct synack_conn *c;
+    assert_int_equal(synack_accept(f.listener, &c), 0);
+    assert_ptr_equal(c, f.conn);
+    fsm_free(&f);
+}
+
 /* ---- timers ---- */
 
 static void test_syn_received_syn_ack_retransmitted_on_timeout(void **state)
@@ -530,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_syn_received_unacceptable_segment_gets_syn_ack),
         cmocka_unit_test(test_syn_received_passive_in_window_syn_returns_to_listen),
         cmocka_unit_test(test_syn_received_active_in_window_syn_gets_challenge_ack),
+        cmocka_unit_test(test_syn_received_recovers_from_old_duplicate_syn_figure_9),
         cmocka_unit_test(test_syn_received_syn_ack_retransmitted_on_timeout),
         cmocka_unit_test(test_syn_received_close_sends_fin_and_enters_fin_wait_1),
         cmocka_unit_test(test_syn_received_close_with_queued_data_waits_for_established),
