@@ -136,7 +136,8 @@ static const struct scenario scenarios[] = {
     {"refused",
      "SYN to a port with no listener: RST,ACK, ECONNREFUSED",
      "Nothing listens on the server's port 80. Its stack answers the SYN with <SEQ=0>"
-     "<ACK=SEG.SEQ+1><CTL=RST,ACK> (RFC 9293 §3.10.7.1), and the client's connect fails with "
+     "<ACK=SEG.SEQ+1><CTL=RST,ACK> (RFC 9293 section 3.10.7.1), and the client's connect fails "
+     "with "
      "\"connection refused\".",
      refused,
      N(refused),
@@ -144,7 +145,7 @@ static const struct scenario scenarios[] = {
     {"syn-lost",
      "the first SYN is lost and sent again after the 1 s RTO",
      "The link loses the client's first SYN. Nothing comes back, so after the initial "
-     "retransmission timeout of 1 s (RFC 6298 §2.1) the client sends the SYN again, and the "
+     "retransmission timeout of 1 s (RFC 6298 section 2.1) the client sends the SYN again, and the "
      "handshake completes.",
      syn_lost,
      N(syn_lost),
@@ -159,7 +160,8 @@ static const struct scenario scenarios[] = {
     {"abort",
      "the client aborts: RST, the server sees ECONNRESET",
      "After the handshake and a little data the client calls abort(): its stack sends a RST "
-     "and forgets the connection at once (RFC 9293 §3.10.5). The server's connection is reset: "
+     "and forgets the connection at once (RFC 9293 section 3.10.5). The server's connection is "
+     "reset: "
      "it goes to CLOSED and reports \"connection reset\".",
      abort_steps,
      N(abort_steps),
@@ -168,7 +170,7 @@ static const struct scenario scenarios[] = {
      "the last ACK is lost; the FIN is sent again into TIME-WAIT",
      "The link loses the client's ACK of the server's FIN. The server, in LAST-ACK, sends its "
      "FIN again; the client, already in TIME-WAIT, ACKs it again and restarts the 2*MSL timer "
-     "(RFC 9293 §3.10.7.4). TIME-WAIT ends 2*MSL after that last FIN.",
+     "(RFC 9293 section 3.10.7.4). TIME-WAIT ends 2*MSL after that last FIN.",
      time_wait,
      N(time_wait),
      {1, C, ACK, true}},
