@@ -17,6 +17,8 @@ struct synack_config {
     unsigned syn_retries;          /* SYN retransmissions before ETIMEDOUT (default 7: >= 3 min) */
     unsigned synack_retries;       /* SYN,ACK retransmissions before giving up (default 5) */
     unsigned data_retries;         /* data/FIN retransmissions before ETIMEDOUT (default 15) */
+    synack_time_t fin_wait_2_timeout; /* a closed handle's FIN-WAIT-2 ends after this (default
+                                       * 60 s, as Linux's tcp_fin_timeout); 0 = wait forever */
     uint32_t sndbuf;               /* send buffer per connection in bytes (default 64 KiB) */
     uint32_t rcvbuf;               /* receive buffer per connection in bytes (default 64 KiB) */
     uint16_t mss;                  /* MSS we announce; 0 = derived from the device MTU */

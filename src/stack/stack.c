@@ -20,6 +20,7 @@ void synack_config_init(struct synack_config *cfg)
     cfg->syn_retries = 7;
     cfg->synack_retries = 5;
     cfg->data_retries = 15;
+    cfg->fin_wait_2_timeout = SYNACK_SEC(60);
     cfg->sndbuf = 64 * 1024;
     cfg->rcvbuf = 64 * 1024;
     cfg->mss = 0;

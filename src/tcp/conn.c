@@ -21,7 +21,7 @@ struct synack_conn *sy_conn_new(struct synack_stack *s, bool with_buffers)
     c->heap_idx = SIZE_MAX;
     c->deadline = SYNACK_TIME_NEVER;
     c->rtx_at = SYNACK_TIME_NEVER;
-    c->tw_at = SYNACK_TIME_NEVER;
+    c->close_at = SYNACK_TIME_NEVER;
     c->rto = s->cfg.rto_initial;
     c->snd_mss = SY_TCP_DEFAULT_MSS;
     c->all_next = s->all;

@@ -49,10 +49,11 @@ static void on_enter(struct synack_conn *c, enum synack_state to, synack_time_t 
         break;
     case SYNACK_CLOSED:
         /* §3.10.7.4 "delete the TCB": it leaves the demux and the timers. */
-        c->rtx_at = c->tw_at = SYNACK_TIME_NEVER;
+        c->rtx_at = c->close_at = SYNACK_TIME_NEVER;
         sy_timer_remove(c);
         if (c->hashed) sy_demux_remove(s, c);
         break;
+    case SYNACK_FIN_WAIT_2: sy_timer_fin_wait_2(c, now); break;
     case SYNACK_LISTEN:
     case SYNACK_SYN_SENT:
     case SYNACK_SYN_RECEIVED:
@@ -60,7 +61,6 @@ static void on_enter(struct synack_conn *c, enum synack_state to, synack_time_t 
     case SYNACK_FIN_WAIT_1:
     case SYNACK_CLOSING:
     case SYNACK_LAST_ACK:
-    case SYNACK_FIN_WAIT_2:
     case SYNACK_STATE_COUNT: break;
     }
 }

@@ -65,7 +65,8 @@ struct synack_conn {
     struct sy_ring sndbuf, rcvbuf;
 
     /* timers: absolute deadlines, SYNACK_TIME_NEVER when off */
-    synack_time_t rtx_at, tw_at;
+    synack_time_t rtx_at;
+    synack_time_t close_at; /* TIME-WAIT's 2 MSL, or an orphan's FIN-WAIT-2 timeout */
     synack_time_t rto;
     unsigned rtx_count;
     /* RTT (RFC 6298): srtt and rttvar in microseconds, 0 before the first sample */
@@ -135,6 +136,8 @@ synack_time_t sy_timers_next(const struct sy_timers *t);
 void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now);
 void sy_timer_rtx_stop(struct synack_conn *c);
 void sy_timer_time_wait(struct synack_conn *c, synack_time_t now);
+/* Bound FIN-WAIT-2 once the application has let go of the connection. */
+void sy_timer_fin_wait_2(struct synack_conn *c, synack_time_t now);
 
 /* rtt.c — RFC 6298 */
 void sy_rtt_sample(struct synack_conn *c, synack_time_t rtt);

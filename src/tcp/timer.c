@@ -70,7 +70,7 @@ void sy_timer_remove(struct synack_conn *c)
 void sy_timer_update(struct synack_conn *c)
 {
     struct sy_timers *t = &c->stack->timers;
-    synack_time_t d = c->rtx_at < c->tw_at ? c->rtx_at : c->tw_at;
+    synack_time_t d = c->rtx_at < c->close_at ? c->rtx_at : c->close_at;
     c->deadline = d;
     if (d == SYNACK_TIME_NEVER) {
         sy_timer_remove(c);
@@ -111,7 +111,18 @@ void sy_timer_rtx_stop(struct synack_conn *c)
 /* §3.10.7.4: TIME-WAIT lasts 2 MSL, restarted by a retransmitted FIN. */
 void sy_timer_time_wait(struct synack_conn *c, synack_time_t now)
 {
-    c->tw_at = now + 2 * c->stack->cfg.msl;
+    c->close_at = now + 2 * c->stack->cfg.msl;
+    sy_timer_update(c);
+}
+
+/* RFC 9293 leaves FIN-WAIT-2 unbounded: the peer may send its FIN whenever it likes. Once nobody
+ * holds the handle, a peer that never closes would pin the connection forever; like Linux
+ * (tcp_fin_timeout) and FreeBSD (tcp_finwait2_timeout), give such an orphan a deadline. */
+void sy_timer_fin_wait_2(struct synack_conn *c, synack_time_t now)
+{
+    synack_time_t t = c->stack->cfg.fin_wait_2_timeout;
+    if (c->state != SYNACK_FIN_WAIT_2 || c->user_ref || t == 0) return;
+    c->close_at = now + t;
     sy_timer_update(c);
 }
 
@@ -150,9 +161,12 @@ static void rtx_expired(struct synack_conn *c, synack_time_t now)
 
 static void conn_expired(struct synack_conn *c, synack_time_t now)
 {
-    if (c->tw_at <= now) {
-        c->tw_at = SYNACK_TIME_NEVER;
-        sy_set_state(c, SYNACK_CLOSED, SYNACK_CAUSE_TIME_WAIT_END, now);
+    if (c->close_at <= now) {
+        c->close_at = SYNACK_TIME_NEVER;
+        sy_set_state(c, SYNACK_CLOSED,
+                     c->state == SYNACK_TIME_WAIT ? SYNACK_CAUSE_TIME_WAIT_END
+                                                  : SYNACK_CAUSE_TIMEOUT,
+                     now);
         sy_conn_reap(c);
         return;
     }

@@ -1,6 +1,7 @@
 /* tcp — the user calls of RFC 9293 §3.10.1-§3.10.6: OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tcp/tcb.h"
 #include "util/seq.h"
@@ -11,7 +12,12 @@ static int pick_port(struct synack_stack *s, struct synack_endpoint *local,
                      const struct synack_endpoint *remote)
 {
     uint32_t lo = s->cfg.ephemeral_lo, n = (uint32_t)s->cfg.ephemeral_hi - lo + 1;
-    uint32_t offset = (uint32_t)sy_siphash24(&s->hash_key, remote, sizeof(*remote));
+    uint8_t key[19]; /* explicit bytes: a struct's padding would make the port random */
+    key[0] = remote->addr.family;
+    memcpy(key + 1, remote->addr.bytes, 16);
+    key[17] = (uint8_t)(remote->port >> 8);
+    key[18] = (uint8_t)remote->port;
+    uint32_t offset = (uint32_t)sy_siphash24(&s->hash_key, key, sizeof(key));
     for (uint32_t i = 0; i < n; i++) {
         local->port = (uint16_t)(lo + (offset + s->ephemeral_next + i) % n);
         if (!sy_demux_find_exact(s, local, remote)) {
@@ -256,6 +262,7 @@ int synack_close(struct synack_conn *c, synack_time_t now)
     if (!c->fin_queued || c->state == SYNACK_LISTEN) err = close_sending(c, now);
     if (err == -EPIPE || err == -ENOTCONN || (err < 0 && c->state == SYNACK_CLOSED)) err = 0;
     c->user_ref = false;
+    sy_timer_fin_wait_2(c, now);
     sy_conn_reap(c);
     return err;
 }

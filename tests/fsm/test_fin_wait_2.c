@@ -156,6 +156,58 @@ static void test_fin_wait_2_abort_sends_rst(void **state)
     fsm_free(&f);
 }
 
+/* A closed handle in FIN-WAIT-2 whose peer never sends its FIN is bounded by
+ * cfg.fin_wait_2_timeout (as Linux's tcp_fin_timeout), counted from the close. */
+static void test_fin_wait_2_orphan_times_out_and_is_freed(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    fsm_at(&f, SYNACK_SEC(5));
+    assert_int_equal(synack_close(f.conn, f.now), 0);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_SEC(65));
+    fsm_at(&f, SYNACK_SEC(65) - 1);
+    assert_int_equal(synack_stack_conn_count(f.st), 1);
+    fsm_at(&f, SYNACK_SEC(65));
+    fsm_expect_none(&f); /* quietly: no RST, as Linux */
+    assert_int_equal(synack_stack_conn_count(f.st), 0);
+    assert_int_equal(f.ev[f.nev - 1].type, SYNACK_EV_STATE);
+    assert_int_equal(f.ev[f.nev - 1].new_state, SYNACK_CLOSED);
+    assert_int_equal(f.ev[f.nev - 1].cause, SYNACK_CAUSE_TIMEOUT);
+    fsm_free(&f);
+}
+
+/* Closed before the ACK of its FIN came: the timeout starts on entering FIN-WAIT-2; the peer's
+ * FIN before it still leads to TIME-WAIT. fin_wait_2_timeout = 0 waits forever (RFC 9293). */
+static void test_fin_wait_2_orphan_entered_late_still_takes_fin(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_1(&f);
+    assert_int_equal(synack_close(f.conn, f.now), 0);
+    fsm_at(&f, SYNACK_MSEC(100));
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 2, NULL, 0);
+    assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_MSEC(100) + SYNACK_SEC(60));
+    fsm_at(&f, SYNACK_SEC(30));
+    fsm_send(&f, FIN | ACK, f.peer_nxt, f.iss + 2, NULL, 0);
+    fsm_expect(&f, ACK, f.iss + 2, f.peer_nxt + 1);
+    assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_SEC(30) + SYNACK_SEC(60));
+    assert_int_equal(fsm_count_state(&f, SYNACK_TIME_WAIT), 1);
+    fsm_free(&f);
+
+    struct synack_config cfg;
+    synack_config_init(&cfg);
+    cfg.fin_wait_2_timeout = 0;
+    fsm_init(&f, &cfg);
+    fsm_fin_wait_2(&f);
+    assert_int_equal(synack_close(f.conn, f.now), 0);
+    assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +221,8 @@ int main(void)
         cmocka_unit_test(test_fin_wait_2_shutdown_and_send_report_connection_closing),
         cmocka_unit_test(test_fin_wait_2_syn_gets_challenge_ack),
         cmocka_unit_test(test_fin_wait_2_abort_sends_rst),
+        cmocka_unit_test(test_fin_wait_2_orphan_times_out_and_is_freed),
+        cmocka_unit_test(test_fin_wait_2_orphan_entered_late_still_takes_fin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
