@@ -24,6 +24,7 @@ struct ladder {
     const struct demo_setup *setup;
     synack_time_t shown;                  /* the time last printed in the time column */
     bool time_wait[2];                    /* the side has a connection in TIME-WAIT */
+    bool fin_again[2];                    /* a FIN arrived in TIME-WAIT: the ACK restarts 2*MSL */
     const struct trace_entry *last_in[2]; /* the side's last segment received */
 };
 
@@ -102,8 +103,8 @@ static void segment(struct ladder *l, const struct trace_entry *e)
     row(l, e->now, e->side, NULL, label, '|');
     arrow(line, e->side, e->lost, e->retransmission);
     row(l, e->now, e->side, NULL, line, '|');
-    bool data = e->ev.seg.len || (e->ev.seg.flags & (SYNACK_TH_SYN | SYNACK_TH_FIN));
-    if (l->time_wait[e->side] && !data) note(l, e->now, e->side, "2*MSL timer starts again");
+    if (l->fin_again[e->side]) note(l, e->now, e->side, "2*MSL timer starts again");
+    l->fin_again[e->side] = false;
 }
 
 static void error_text(char *buf, size_t len, long err)
@@ -180,8 +181,12 @@ static void event(struct ladder *l, const struct trace_entry *e)
     }
     case SYNACK_EV_DROP: drop_text(text, sizeof(text), l, e); break;
     case SYNACK_EV_RETRANSMIT: snprintf(text, sizeof(text), "retransmission timeout"); break;
-    case SYNACK_EV_SEGMENT_IN: l->last_in[e->side] = e; return; /* the arrow shows it */
-    case SYNACK_EV_RST_SENT:                                    /* the RST's own arrow follows */
+    case SYNACK_EV_SEGMENT_IN: /* the sender's arrow shows it */
+        l->last_in[e->side] = e;
+        /* RFC 9293 §3.10.7.4: a FIN in TIME-WAIT is ACKed and restarts the 2 MSL timeout. */
+        if (l->time_wait[e->side] && (ev->seg.flags & SYNACK_TH_FIN)) l->fin_again[e->side] = true;
+        return;
+    case SYNACK_EV_RST_SENT: /* the RST's own arrow follows */
     case SYNACK_EV_READABLE:
     case SYNACK_EV_WRITABLE:
     case SYNACK_EV_ACCEPTABLE:

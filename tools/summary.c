@@ -56,12 +56,11 @@ static void mark_state(struct run_marks *m, const struct trace_entry *e)
     }
 }
 
-static void mark_segment(struct run_marks *m, const struct trace_entry *e, const bool *in_tw)
+static void mark_segment(struct run_marks *m, const struct trace_entry *e)
 {
     uint8_t f = e->ev.seg.flags;
     if ((f & SYNACK_TH_SYN) && m->first_syn == SYNACK_TIME_NEVER) m->first_syn = e->now;
     if ((f & SYNACK_TH_SYN) && !(f & SYNACK_TH_ACK)) m->syn_only[e->side] = true;
-    if (in_tw[e->side] && e->now > m->tw_in[e->side]) m->tw_restart[e->side] = e->now;
 }
 
 static void find_marks(struct run_marks *m, const struct trace *t)
@@ -74,8 +73,12 @@ static void find_marks(struct run_marks *m, const struct trace *t)
     for (size_t i = 0; i < t->len; i++) {
         const struct trace_entry *e = &t->e[i];
         m->last = e->now;
-        if (is_segment(e)) mark_segment(m, e, in_tw);
+        if (is_segment(e)) mark_segment(m, e);
         if (e->kind != TRACE_EVENT) continue;
+        /* RFC 9293 §3.10.7.4: a FIN arriving in TIME-WAIT restarts the 2 MSL timeout. */
+        if (e->ev.type == SYNACK_EV_SEGMENT_IN && in_tw[e->side] &&
+            (e->ev.seg.flags & SYNACK_TH_FIN))
+            m->tw_restart[e->side] = e->now;
         if (e->ev.type == SYNACK_EV_ERROR && !m->error[e->side]) m->error[e->side] = e->ev.error;
         if (e->ev.type != SYNACK_EV_STATE) continue;
         mark_state(m, e);

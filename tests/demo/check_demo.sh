@@ -21,7 +21,8 @@
 #   {N} PATTERN    exactly N signatures match (anywhere)
 #   ! PATTERN      no signature matches
 #   J              match the JSON line itself instead of its signature
-#   T PATTERN      some line of the text output (the ladder and its summary) matches
+#   T PATTERN      some line of the text output (the ladder and its summary) matches;
+#                  ! T PATTERN: none does
 # The text output must also be plain ASCII, no line over 100 columns, with as many arrows,
 # lost arrows, retransmissions and state notes as the JSON has segments, losses, retransmissions
 # and state changes.
@@ -167,9 +168,12 @@ expect_line() {
     if ((textmode)); then
         while IFS= read -r line; do
             # shellcheck disable=SC2053
-            [[ $line == $pattern ]] && return
+            if [[ $line == $pattern ]]; then
+                ((neg)) && fail "a text line matches, none should: $pattern"
+                return
+            fi
         done <<<"$text"
-        fail "no text line matches: $pattern"
+        ((neg)) || fail "no text line matches: $pattern"
     elif ((neg)); then
         count_matches "$pattern"
         ((COUNT == 0)) || fail "$COUNT signatures match, none should: $pattern"
