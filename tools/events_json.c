@@ -19,7 +19,10 @@ static void segment(struct json_obj *o, const struct trace_entry *e)
     char flags[32];
     json_str(o, "flags", synack_flags_format(s->flags, flags, sizeof(flags)));
     json_int(o, "seq", e->has_rel ? e->rel_seq : s->seq);
-    json_int(o, "ack", e->has_rel ? e->rel_ack : s->ack);
+    if (s->flags & SYNACK_TH_ACK) /* without ACK the field means nothing (RFC 9293 §3.1) */
+        json_int(o, "ack", e->has_rel ? e->rel_ack : s->ack);
+    else
+        json_null(o, "ack");
     json_int(o, "len", s->len);
     json_int(o, "win", s->wnd);
     json_int(o, "seq_raw", s->seq);

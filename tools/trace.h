@@ -29,7 +29,8 @@ struct trace_entry {
     synack_time_t now;
     /* TRACE_EVENT */
     struct synack_event ev; /* ev.conn is not kept valid: never dereference it */
-    bool has_rel;           /* rel_seq/rel_ack are known (the sender's ISN is) */
+    bool has_rel;           /* rel_seq/rel_ack are known (the sender's ISN is); rel_ack means
+                             * something only when the segment has ACK set */
     uint32_t rel_seq, rel_ack;
     bool lost;           /* SEGMENT_OUT that the link dropped */
     bool retransmission; /* SEGMENT_OUT resending sequence space after a timeout */

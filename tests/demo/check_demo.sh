@@ -23,9 +23,9 @@
 #   J              match the JSON line itself instead of its signature
 #   T PATTERN      some line of the text output (the ladder and its summary) matches;
 #                  ! T PATTERN: none does
-# The text output must also be plain ASCII, no line over 100 columns, with as many arrows,
-# lost arrows, retransmissions and state notes as the JSON has segments, losses, retransmissions
-# and state changes.
+# A segment without ACK must have "ack":null, one with ACK a number. The text output must be
+# plain ASCII, no line over 100 columns, with as many arrows, lost arrows, retransmissions and
+# state notes as the JSON has segments, losses, retransmissions and state changes.
 set -u
 synack=$1 scenario=$2 expect=$3
 failures=0
@@ -206,6 +206,17 @@ while IFS= read -r line || [[ -n $line ]]; do
     [[ -z ${line// /} || $line == \#* ]] && continue
     expect_line "$line"
 done <"$expect"
+
+# Every segment: without ACK its ack is null (the field means nothing); with ACK a number.
+for ((i = 0; i < ${#raws[@]}; i++)); do
+    [[ ${raws[$i]} == *'"type":"segment_'* || ${raws[$i]} == *'"type":"rst_sent"'* ]] || continue
+    field "${raws[$i]}" flags
+    if [[ ,$REPLY, == *,ACK,* ]]; then
+        [[ ${raws[$i]} == *'"ack":'[0-9]* ]] || fail "ACK segment without a numeric ack: ${raws[$i]}"
+    else
+        [[ ${raws[$i]} == *'"ack":null,'* ]] || fail "segment without ACK has an ack: ${raws[$i]}"
+    fi
+done
 
 # The text agrees with the JSON, and fits.
 ladder=$(awk 'substr($0, 41, 1) == "|"' <<<"$text")
