@@ -56,14 +56,14 @@ struct synack_status {
     struct synack_endpoint local, remote;
     uint32_t snd_una, snd_nxt, snd_wnd, iss;
     uint32_t rcv_nxt, rcv_wnd, irs;
-    uint16_t snd_mss;           /* MSS for sending (peer's MSS option, 536 when absent) */
+    uint16_t snd_mss;              /* MSS for sending (peer's MSS option, 536 when absent) */
     int8_t snd_wscale, rcv_wscale; /* -1 when window scaling is off */
     bool sack_permitted, timestamps;
-    size_t send_queued;         /* bytes in the send buffer, sent or not */
-    size_t recv_queued;         /* bytes waiting to be read */
+    size_t send_queued; /* bytes in the send buffer, sent or not */
+    size_t recv_queued; /* bytes waiting to be read */
     synack_time_t rto;
-    unsigned retransmits;       /* consecutive timeouts */
-    int error;                  /* pending error, 0 if none */
+    unsigned retransmits; /* consecutive timeouts */
+    int error;            /* pending error, 0 if none */
 };
 int synack_status(const struct synack_conn *c, struct synack_status *out);
 enum synack_state synack_conn_state(const struct synack_conn *c);

@@ -8,16 +8,16 @@
 struct synack_conn;
 
 enum synack_event_type {
-    SYNACK_EV_STATE,        /* a connection changed state (old_state, new_state, cause) */
-    SYNACK_EV_SEGMENT_OUT,  /* a segment left the stack (seg) */
-    SYNACK_EV_SEGMENT_IN,   /* a valid TCP segment arrived (seg); conn may be NULL */
-    SYNACK_EV_READABLE,     /* data or the peer's FIN can be read */
-    SYNACK_EV_WRITABLE,     /* send buffer space opened */
-    SYNACK_EV_ACCEPTABLE,   /* a listener has a connection to accept */
-    SYNACK_EV_ERROR,        /* the connection failed: error is -ECONNREFUSED, -ECONNRESET, ... */
-    SYNACK_EV_DROP,         /* a packet was dropped (drop) */
-    SYNACK_EV_RST_SENT,     /* a RST was sent (rst); also reported as SEGMENT_OUT */
-    SYNACK_EV_RETRANSMIT,   /* a retransmission timeout fired (seg: what is resent) */
+    SYNACK_EV_STATE,       /* a connection changed state (old_state, new_state, cause) */
+    SYNACK_EV_SEGMENT_OUT, /* a segment left the stack (seg) */
+    SYNACK_EV_SEGMENT_IN,  /* a valid TCP segment arrived (seg); conn may be NULL */
+    SYNACK_EV_READABLE,    /* data or the peer's FIN can be read */
+    SYNACK_EV_WRITABLE,    /* send buffer space opened */
+    SYNACK_EV_ACCEPTABLE,  /* a listener has a connection to accept */
+    SYNACK_EV_ERROR,       /* the connection failed: error is -ECONNREFUSED, -ECONNRESET, ... */
+    SYNACK_EV_DROP,        /* a packet was dropped (drop) */
+    SYNACK_EV_RST_SENT,    /* a RST was sent (rst); also reported as SEGMENT_OUT */
+    SYNACK_EV_RETRANSMIT,  /* a retransmission timeout fired (seg: what is resent) */
     SYNACK_EV_TYPE_COUNT
 };
 
@@ -39,39 +39,39 @@ enum synack_cause {
 
 /* Why a packet was dropped; counted per stack. */
 enum synack_drop_reason {
-    SYNACK_DROP_IP_MALFORMED,     /* short, bad version, IHL, total length */
-    SYNACK_DROP_IP_CHECKSUM,      /* IPv4 header checksum */
-    SYNACK_DROP_IP_FRAGMENT,      /* fragments are not reassembled */
-    SYNACK_DROP_IP_NOT_OURS,      /* destination is not an address of this stack */
-    SYNACK_DROP_IP_PROTOCOL,      /* not TCP */
-    SYNACK_DROP_TCP_MALFORMED,    /* short header, data offset, options */
-    SYNACK_DROP_TCP_CHECKSUM,     /* TCP checksum with the pseudo-header */
-    SYNACK_DROP_TCP_BAD_ADDR,     /* broadcast/multicast/zero address or port */
-    SYNACK_DROP_NO_CONN,          /* no connection (RST sent unless the segment was a RST) */
-    SYNACK_DROP_LISTEN_BAD,       /* LISTEN got something other than a SYN */
-    SYNACK_DROP_SYN_QUEUE_FULL,   /* LISTEN's half-open queue is full */
+    SYNACK_DROP_IP_MALFORMED,      /* short, bad version, IHL, total length */
+    SYNACK_DROP_IP_CHECKSUM,       /* IPv4 header checksum */
+    SYNACK_DROP_IP_FRAGMENT,       /* fragments are not reassembled */
+    SYNACK_DROP_IP_NOT_OURS,       /* destination is not an address of this stack */
+    SYNACK_DROP_IP_PROTOCOL,       /* not TCP */
+    SYNACK_DROP_TCP_MALFORMED,     /* short header, data offset, options */
+    SYNACK_DROP_TCP_CHECKSUM,      /* TCP checksum with the pseudo-header */
+    SYNACK_DROP_TCP_BAD_ADDR,      /* broadcast/multicast/zero address or port */
+    SYNACK_DROP_NO_CONN,           /* no connection (RST sent unless the segment was a RST) */
+    SYNACK_DROP_LISTEN_BAD,        /* LISTEN got something other than a SYN */
+    SYNACK_DROP_SYN_QUEUE_FULL,    /* LISTEN's half-open queue is full */
     SYNACK_DROP_ACCEPT_QUEUE_FULL, /* LISTEN's accept backlog is full */
-    SYNACK_DROP_SYN_SENT_BAD,     /* SYN-SENT got an unacceptable segment */
-    SYNACK_DROP_UNACCEPTABLE,     /* failed the sequence acceptability test (§3.10.7.4) */
+    SYNACK_DROP_SYN_SENT_BAD,      /* SYN-SENT got an unacceptable segment */
+    SYNACK_DROP_UNACCEPTABLE,      /* failed the sequence acceptability test (§3.10.7.4) */
     SYNACK_DROP_RST_OUT_OF_WINDOW, /* RST outside the window */
-    SYNACK_DROP_RST_CHALLENGED,   /* RST in window but not at RCV.NXT: challenge ACK (RFC 5961 §3) */
-    SYNACK_DROP_SYN_CHALLENGED,   /* SYN in a synchronized state: challenge ACK (RFC 5961 §4) */
-    SYNACK_DROP_NO_ACK,           /* no ACK bit in a synchronized state */
-    SYNACK_DROP_ACK_UNSENT,       /* ACK of data not yet sent */
-    SYNACK_DROP_ACK_OLD,          /* ACK too old (RFC 5961 §5.2) */
-    SYNACK_DROP_NO_BUFFER,        /* no memory for a connection */
+    SYNACK_DROP_RST_CHALLENGED, /* RST in window but not at RCV.NXT: challenge ACK (RFC 5961 §3) */
+    SYNACK_DROP_SYN_CHALLENGED, /* SYN in a synchronized state: challenge ACK (RFC 5961 §4) */
+    SYNACK_DROP_NO_ACK,         /* no ACK bit in a synchronized state */
+    SYNACK_DROP_ACK_UNSENT,     /* ACK of data not yet sent */
+    SYNACK_DROP_ACK_OLD,        /* ACK too old (RFC 5961 §5.2) */
+    SYNACK_DROP_NO_BUFFER,      /* no memory for a connection */
     SYNACK_DROP_REASON_COUNT
 };
 
 /* Why a RST was sent; counted per stack. */
 enum synack_rst_reason {
-    SYNACK_RST_NO_CONN,        /* segment for no connection (§3.10.7.1) */
-    SYNACK_RST_LISTEN_ACK,     /* ACK arrived at LISTEN (§3.10.7.2) */
-    SYNACK_RST_SYN_SENT_ACK,   /* unacceptable ACK in SYN-SENT (§3.10.7.3) */
-    SYNACK_RST_BAD_ACK,        /* unacceptable ACK in SYN-RECEIVED (§3.10.7.4) */
-    SYNACK_RST_ABORT,          /* the application aborted (§3.10.5) */
-    SYNACK_RST_CLOSE_UNREAD,   /* closed with unread data (RFC 2525 §2.17) */
-    SYNACK_RST_SYN_IN_WINDOW,  /* SYN in a synchronized state, RFC 5961 off (§3.10.7.4) */
+    SYNACK_RST_NO_CONN,       /* segment for no connection (§3.10.7.1) */
+    SYNACK_RST_LISTEN_ACK,    /* ACK arrived at LISTEN (§3.10.7.2) */
+    SYNACK_RST_SYN_SENT_ACK,  /* unacceptable ACK in SYN-SENT (§3.10.7.3) */
+    SYNACK_RST_BAD_ACK,       /* unacceptable ACK in SYN-RECEIVED (§3.10.7.4) */
+    SYNACK_RST_ABORT,         /* the application aborted (§3.10.5) */
+    SYNACK_RST_CLOSE_UNREAD,  /* closed with unread data (RFC 2525 §2.17) */
+    SYNACK_RST_SYN_IN_WINDOW, /* SYN in a synchronized state, RFC 5961 off (§3.10.7.4) */
     SYNACK_RST_REASON_COUNT
 };
 
@@ -79,11 +79,11 @@ enum synack_rst_reason {
 struct synack_segment_info {
     struct synack_endpoint src, dst;
     uint32_t seq, ack;
-    uint32_t wnd;      /* the window field as sent (unscaled) */
-    uint32_t len;      /* payload bytes */
-    uint8_t flags;     /* SYNACK_TH_* */
-    uint16_t mss;      /* 0 when absent */
-    int8_t wscale;     /* -1 when absent */
+    uint32_t wnd;  /* the window field as sent (unscaled) */
+    uint32_t len;  /* payload bytes */
+    uint8_t flags; /* SYNACK_TH_* */
+    uint16_t mss;  /* 0 when absent */
+    int8_t wscale; /* -1 when absent */
     bool sack_ok;
     bool has_ts;
     uint32_t ts_val, ts_ecr;

@@ -9,25 +9,25 @@ struct synack_stack;
 
 /* Settings. synack_config_init() fills the documented defaults. */
 struct synack_config {
-    uint64_t seed;                 /* secret for ISNs (RFC 6528) and ephemeral ports; 0 = fixed default */
-    synack_time_t msl;             /* maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30 s) */
-    synack_time_t rto_initial;     /* RFC 6298 §2.1 initial RTO (default 1 s) */
-    synack_time_t rto_min;         /* RFC 6298 §2.4 lower bound (default 200 ms, as Linux) */
-    synack_time_t rto_max;         /* RFC 6298 §2.5 upper bound (default 60 s) */
-    unsigned syn_retries;          /* SYN retransmissions before ETIMEDOUT (default 7: >= 3 min) */
-    unsigned synack_retries;       /* SYN,ACK retransmissions before giving up (default 5) */
-    unsigned data_retries;         /* data/FIN retransmissions before ETIMEDOUT (default 15) */
+    uint64_t seed;     /* secret for ISNs (RFC 6528) and ephemeral ports; 0 = fixed default */
+    synack_time_t msl; /* maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30 s) */
+    synack_time_t rto_initial; /* RFC 6298 §2.1 initial RTO (default 1 s) */
+    synack_time_t rto_min;     /* RFC 6298 §2.4 lower bound (default 200 ms, as Linux) */
+    synack_time_t rto_max;     /* RFC 6298 §2.5 upper bound (default 60 s) */
+    unsigned syn_retries;      /* SYN retransmissions before ETIMEDOUT (default 7: >= 3 min) */
+    unsigned synack_retries;   /* SYN,ACK retransmissions before giving up (default 5) */
+    unsigned data_retries;     /* data/FIN retransmissions before ETIMEDOUT (default 15) */
     synack_time_t fin_wait_2_timeout; /* a closed handle's FIN-WAIT-2 ends after this (default
                                        * 60 s, as Linux's tcp_fin_timeout); 0 = wait forever */
-    uint32_t sndbuf;               /* send buffer per connection in bytes (default 64 KiB) */
-    uint32_t rcvbuf;               /* receive buffer per connection in bytes (default 64 KiB) */
-    uint16_t mss;                  /* MSS we announce; 0 = derived from the device MTU */
-    bool opt_wscale;               /* offer window scaling (RFC 7323 §2) */
-    bool opt_timestamps;           /* offer timestamps (RFC 7323 §3) */
-    bool opt_sack;                 /* offer SACK-permitted (RFC 2018) */
-    bool rfc5961;                  /* challenge ACKs for in-window RST/SYN (RFC 5961), default on */
-    unsigned syn_backlog;          /* half-open connections per listener (default 128) */
-    unsigned max_conns;            /* connections per stack, 0 = unlimited */
+    uint32_t sndbuf;                  /* send buffer per connection in bytes (default 64 KiB) */
+    uint32_t rcvbuf;                  /* receive buffer per connection in bytes (default 64 KiB) */
+    uint16_t mss;                     /* MSS we announce; 0 = derived from the device MTU */
+    bool opt_wscale;                  /* offer window scaling (RFC 7323 §2) */
+    bool opt_timestamps;              /* offer timestamps (RFC 7323 §3) */
+    bool opt_sack;                    /* offer SACK-permitted (RFC 2018) */
+    bool rfc5961;         /* challenge ACKs for in-window RST/SYN (RFC 5961), default on */
+    unsigned syn_backlog; /* half-open connections per listener (default 128) */
+    unsigned max_conns;   /* connections per stack, 0 = unlimited */
     uint16_t ephemeral_lo, ephemeral_hi; /* local port range for connect (default 49152-65535) */
 };
 

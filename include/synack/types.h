@@ -10,9 +10,9 @@
 /* Time: monotonic microseconds, always passed in by the caller. */
 typedef uint64_t synack_time_t;
 #define SYNACK_TIME_NEVER UINT64_MAX
-#define SYNACK_USEC(x) ((synack_time_t)(x))
-#define SYNACK_MSEC(x) ((synack_time_t)(x) * 1000u)
-#define SYNACK_SEC(x) ((synack_time_t)(x) * 1000000u)
+#define SYNACK_USEC(x)    ((synack_time_t)(x))
+#define SYNACK_MSEC(x)    ((synack_time_t)(x)*1000u)
+#define SYNACK_SEC(x)     ((synack_time_t)(x)*1000000u)
 
 enum synack_family { SYNACK_AF_NONE = 0, SYNACK_AF_INET = 4, SYNACK_AF_INET6 = 6 };
 

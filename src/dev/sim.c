@@ -95,7 +95,8 @@ struct synack_simlink *synack_simlink_new(struct synack_stack *a, struct synack_
 void synack_simlink_free(struct synack_simlink *l)
 {
     if (!l) return;
-    for (size_t i = 0; i < l->len; i++) free(l->q[i].data);
+    for (size_t i = 0; i < l->len; i++)
+        free(l->q[i].data);
     free(l->q);
     free(l);
 }
@@ -154,10 +155,11 @@ synack_time_t synack_simlink_run(struct synack_simlink *l, synack_time_t now, sy
         synack_simlink_poll(l, now);
         synack_stack_poll(l->stack[0], now);
         synack_stack_poll(l->stack[1], now);
-        synack_time_t next = min3(synack_simlink_next_deadline(l),
-                                  synack_stack_next_deadline(l->stack[0]),
-                                  synack_stack_next_deadline(l->stack[1]));
-        if (next == SYNACK_TIME_NEVER || next > until) return until == SYNACK_TIME_NEVER ? now : until;
+        synack_time_t next =
+            min3(synack_simlink_next_deadline(l), synack_stack_next_deadline(l->stack[0]),
+                 synack_stack_next_deadline(l->stack[1]));
+        if (next == SYNACK_TIME_NEVER || next > until)
+            return until == SYNACK_TIME_NEVER ? now : until;
         if (next > now) now = next;
     }
 }

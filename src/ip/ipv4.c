@@ -18,10 +18,9 @@ static int tcp_dispatch(struct synack_stack *s, int dev, const struct sy_ipv4 *i
     struct sy_seg seg = {.dev = dev};
     enum sy_wire_err e = sy_tcp_parse_v4(ip->payload, ip->payload_len, ip->src, ip->dst, &seg.tcp);
     if (e != SY_WIRE_OK) {
-        sy_stack_drop(s, NULL,
-                      e == SY_WIRE_BAD_CHECKSUM ? SYNACK_DROP_TCP_CHECKSUM
-                                                : SYNACK_DROP_TCP_MALFORMED,
-                      now);
+        sy_stack_drop(
+            s, NULL,
+            e == SY_WIRE_BAD_CHECKSUM ? SYNACK_DROP_TCP_CHECKSUM : SYNACK_DROP_TCP_MALFORMED, now);
         return -EINVAL;
     }
     seg.src.addr = synack_addr_v4(ip->src[0], ip->src[1], ip->src[2], ip->src[3]);
@@ -33,8 +32,7 @@ static int tcp_dispatch(struct synack_stack *s, int dev, const struct sy_ipv4 *i
     return 0;
 }
 
-int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len,
-                synack_time_t now)
+int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len, synack_time_t now)
 {
     struct sy_ipv4 ip;
     enum sy_wire_err e = sy_ipv4_parse(pkt, len, &ip);

@@ -7,8 +7,7 @@
 #define SY_IP_TTL 64
 
 /* Parse and dispatch a received packet. Returns 0 or a negative errno when dropped. */
-int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len,
-                synack_time_t now);
+int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len, synack_time_t now);
 /* Send the transport payload already written at s->txbuf + SY_IPV4_HDR_LEN (len bytes). */
 int sy_ip_output(struct synack_stack *s, int dev, const struct synack_addr *src,
                  const struct synack_addr *dst, uint8_t proto, size_t len, synack_time_t now);

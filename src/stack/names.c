@@ -36,11 +36,11 @@ const char *synack_event_type_name(enum synack_event_type t)
 const char *synack_cause_name(enum synack_cause c)
 {
     static const char *const names[SYNACK_CAUSE_COUNT] = {
-        [SYNACK_CAUSE_USER_OPEN] = "open",       [SYNACK_CAUSE_USER_CLOSE] = "close",
-        [SYNACK_CAUSE_USER_ABORT] = "abort",     [SYNACK_CAUSE_RCV_SYN] = "rcv SYN",
+        [SYNACK_CAUSE_USER_OPEN] = "open",         [SYNACK_CAUSE_USER_CLOSE] = "close",
+        [SYNACK_CAUSE_USER_ABORT] = "abort",       [SYNACK_CAUSE_RCV_SYN] = "rcv SYN",
         [SYNACK_CAUSE_RCV_SYNACK] = "rcv SYN,ACK", [SYNACK_CAUSE_RCV_ACK] = "rcv ACK",
-        [SYNACK_CAUSE_RCV_FIN] = "rcv FIN",      [SYNACK_CAUSE_RCV_RST] = "rcv RST",
-        [SYNACK_CAUSE_TIMEOUT] = "timeout",      [SYNACK_CAUSE_TIME_WAIT_END] = "2MSL timeout",
+        [SYNACK_CAUSE_RCV_FIN] = "rcv FIN",        [SYNACK_CAUSE_RCV_RST] = "rcv RST",
+        [SYNACK_CAUSE_TIMEOUT] = "timeout",        [SYNACK_CAUSE_TIME_WAIT_END] = "2MSL timeout",
         [SYNACK_CAUSE_USER_SEND] = "send",
     };
     return (unsigned)c < SYNACK_CAUSE_COUNT ? names[c] : "?";
@@ -77,9 +77,12 @@ const char *synack_drop_reason_name(enum synack_drop_reason r)
 const char *synack_rst_reason_name(enum synack_rst_reason r)
 {
     static const char *const names[SYNACK_RST_REASON_COUNT] = {
-        [SYNACK_RST_NO_CONN] = "no_conn",         [SYNACK_RST_LISTEN_ACK] = "listen_ack",
-        [SYNACK_RST_SYN_SENT_ACK] = "syn_sent_ack", [SYNACK_RST_BAD_ACK] = "bad_ack",
-        [SYNACK_RST_ABORT] = "abort",             [SYNACK_RST_CLOSE_UNREAD] = "close_unread",
+        [SYNACK_RST_NO_CONN] = "no_conn",
+        [SYNACK_RST_LISTEN_ACK] = "listen_ack",
+        [SYNACK_RST_SYN_SENT_ACK] = "syn_sent_ack",
+        [SYNACK_RST_BAD_ACK] = "bad_ack",
+        [SYNACK_RST_ABORT] = "abort",
+        [SYNACK_RST_CLOSE_UNREAD] = "close_unread",
         [SYNACK_RST_SYN_IN_WINDOW] = "syn_in_window",
     };
     return (unsigned)r < SYNACK_RST_REASON_COUNT ? names[r] : "?";

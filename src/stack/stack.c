@@ -12,9 +12,9 @@ void synack_config_init(struct synack_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
     cfg->seed = 0x73796e61636b2121ull;
     cfg->msl = SYNACK_SEC(30);
-    cfg->rto_initial = SYNACK_SEC(1);  /* RFC 6298 §2.1 */
-    cfg->rto_min = SYNACK_MSEC(200);   /* Linux's floor; RFC 6298 §2.4 allows it */
-    cfg->rto_max = SYNACK_SEC(60);     /* RFC 6298 §2.5 */
+    cfg->rto_initial = SYNACK_SEC(1); /* RFC 6298 §2.1 */
+    cfg->rto_min = SYNACK_MSEC(200);  /* Linux's floor; RFC 6298 §2.4 allows it */
+    cfg->rto_max = SYNACK_SEC(60);    /* RFC 6298 §2.5 */
     /* RFC 9293 §3.8.3 (MUST-23): R2 for a SYN covers at least 3 minutes. With the 1 s initial
      * RTO doubling up to rto_max (60 s), 7 tries give up at 183 s; 6 gave up at 123 s. */
     cfg->syn_retries = 7;
@@ -71,7 +71,8 @@ struct synack_stack *synack_stack_new(const struct synack_config *cfg)
 void synack_stack_free(struct synack_stack *s)
 {
     if (!s) return;
-    while (s->all) sy_conn_free(s->all);
+    while (s->all)
+        sy_conn_free(s->all);
     sy_demux_free(&s->demux);
     sy_timers_free(&s->timers);
     free(s);
@@ -82,8 +83,8 @@ const struct synack_config *synack_stack_config(const struct synack_stack *s)
     return &s->cfg;
 }
 
-int synack_stack_add_device(struct synack_stack *s, const struct synack_device_ops *ops,
-                            void *ctx, uint16_t mtu)
+int synack_stack_add_device(struct synack_stack *s, const struct synack_device_ops *ops, void *ctx,
+                            uint16_t mtu)
 {
     if (!ops || !ops->transmit || mtu < 68) return -EINVAL; /* RFC 791: 68 is the minimum */
     if (s->ndevs == SY_MAX_DEVICES) return -ENOSPC;

@@ -9,8 +9,8 @@
 #include "util/siphash.h"
 
 #define SY_MAX_DEVICES 8
-#define SY_MAX_ADDRS 16
-#define SY_TXBUF_LEN 65600
+#define SY_MAX_ADDRS   16
+#define SY_TXBUF_LEN   65600
 
 struct synack_conn;
 

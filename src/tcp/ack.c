@@ -60,7 +60,8 @@ static void ack_advance(struct synack_conn *c, uint32_t ack, synack_time_t now)
 static void window_update(struct synack_conn *c, const struct sy_seg *seg)
 {
     const struct sy_tcp *t = &seg->tcp;
-    if (!(sy_seq_lt(c->snd_wl1, t->seq) || (c->snd_wl1 == t->seq && sy_seq_leq(c->snd_wl2, t->ack))))
+    if (!(sy_seq_lt(c->snd_wl1, t->seq) ||
+          (c->snd_wl1 == t->seq && sy_seq_leq(c->snd_wl2, t->ack))))
         return;
     c->snd_wnd = (uint32_t)t->wnd << c->snd_wscale;
     if (c->snd_wnd > c->max_snd_wnd) c->max_snd_wnd = c->snd_wnd;

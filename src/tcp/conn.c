@@ -10,8 +10,8 @@ struct synack_conn *sy_conn_new(struct synack_stack *s, bool with_buffers)
     if (s->cfg.max_conns && s->nconns >= s->cfg.max_conns) return NULL;
     struct synack_conn *c = calloc(1, sizeof(*c));
     if (!c) return NULL;
-    if (with_buffers &&
-        (sy_ring_init(&c->sndbuf, s->cfg.sndbuf) < 0 || sy_ring_init(&c->rcvbuf, s->cfg.rcvbuf) < 0)) {
+    if (with_buffers && (sy_ring_init(&c->sndbuf, s->cfg.sndbuf) < 0 ||
+                         sy_ring_init(&c->rcvbuf, s->cfg.rcvbuf) < 0)) {
         sy_ring_free(&c->sndbuf);
         free(c);
         return NULL;
@@ -37,8 +37,10 @@ void sy_conn_free(struct synack_conn *c)
     if (c->listen) {
         /* Orphan any children left (sy_listen_close normally reset them first). */
         struct sy_listen *l = c->listen;
-        while (l->syn_head) sy_listen_child_gone(l->syn_head);
-        while (l->accept_head) sy_listen_child_gone(l->accept_head);
+        while (l->syn_head)
+            sy_listen_child_gone(l->syn_head);
+        while (l->accept_head)
+            sy_listen_child_gone(l->accept_head);
         free(l);
         c->listen = NULL;
     }

@@ -91,8 +91,7 @@ void sy_demux_remove(struct synack_stack *s, struct synack_conn *c)
     }
 }
 
-struct synack_conn *sy_demux_find_exact(struct synack_stack *s,
-                                        const struct synack_endpoint *local,
+struct synack_conn *sy_demux_find_exact(struct synack_stack *s, const struct synack_endpoint *local,
                                         const struct synack_endpoint *remote)
 {
     size_t b = (size_t)tuple_hash(s, local, remote) & s->demux.mask;

@@ -25,13 +25,19 @@ void sy_tcp_input(struct synack_stack *s, struct sy_seg *seg, synack_time_t now)
     struct synack_conn *c = sy_demux_lookup(s, &seg->dst, &seg->src);
     struct synack_event ev = {.type = SYNACK_EV_SEGMENT_IN, .conn = c};
     ev.seg = (struct synack_segment_info){
-        .src = seg->src, .dst = seg->dst, .seq = seg->tcp.seq, .ack = seg->tcp.ack,
-        .wnd = seg->tcp.wnd, .len = (uint32_t)seg->tcp.payload_len, .flags = seg->tcp.flags,
+        .src = seg->src,
+        .dst = seg->dst,
+        .seq = seg->tcp.seq,
+        .ack = seg->tcp.ack,
+        .wnd = seg->tcp.wnd,
+        .len = (uint32_t)seg->tcp.payload_len,
+        .flags = seg->tcp.flags,
         .mss = (seg->tcp.opts.has & SY_OPT_MSS) ? seg->tcp.opts.mss : 0,
         .wscale = (seg->tcp.opts.has & SY_OPT_WSCALE) ? (int8_t)seg->tcp.opts.wscale : -1,
         .sack_ok = (seg->tcp.opts.has & SY_OPT_SACK_PERM) != 0,
         .has_ts = (seg->tcp.opts.has & SY_OPT_TS) != 0,
-        .ts_val = seg->tcp.opts.ts_val, .ts_ecr = seg->tcp.opts.ts_ecr};
+        .ts_val = seg->tcp.opts.ts_val,
+        .ts_ecr = seg->tcp.opts.ts_ecr};
     sy_stack_emit(s, &ev, now);
     if (!c) {
         sy_input_closed(s, seg, now);

@@ -8,7 +8,8 @@
 static uint8_t our_wscale(const struct synack_conn *c)
 {
     uint8_t ws = 0;
-    while (ws < SY_TCP_MAX_WSCALE && ((uint32_t)0xffff << ws) < c->stack->cfg.rcvbuf) ws++;
+    while (ws < SY_TCP_MAX_WSCALE && ((uint32_t)0xffff << ws) < c->stack->cfg.rcvbuf)
+        ws++;
     return ws;
 }
 

@@ -9,9 +9,14 @@
 static void seg_info(struct synack_segment_info *si, const struct synack_endpoint *src,
                      const struct synack_endpoint *dst, const struct sy_tcp *h)
 {
-    *si = (struct synack_segment_info){
-        .src = *src, .dst = *dst, .seq = h->seq, .ack = h->ack, .wnd = h->wnd,
-        .len = (uint32_t)h->payload_len, .flags = h->flags, .wscale = -1};
+    *si = (struct synack_segment_info){.src = *src,
+                                       .dst = *dst,
+                                       .seq = h->seq,
+                                       .ack = h->ack,
+                                       .wnd = h->wnd,
+                                       .len = (uint32_t)h->payload_len,
+                                       .flags = h->flags,
+                                       .wscale = -1};
     if (h->opts.has & SY_OPT_MSS) si->mss = h->opts.mss;
     if (h->opts.has & SY_OPT_WSCALE) si->wscale = (int8_t)h->opts.wscale;
     si->sack_ok = (h->opts.has & SY_OPT_SACK_PERM) != 0;
@@ -86,16 +91,16 @@ void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_
 {
     struct synack_stack *s = c->stack;
     s->counters.rst_sent[why]++;
-    struct sy_tcp h = {.sport = c->local.port, .dport = c->remote.port, .seq = c->snd_nxt,
-                       .flags = SY_TH_RST};
+    struct sy_tcp h = {
+        .sport = c->local.port, .dport = c->remote.port, .seq = c->snd_nxt, .flags = SY_TH_RST};
     struct synack_event ev = {.type = SYNACK_EV_RST_SENT, .conn = c, .rst = why};
     seg_info(&ev.seg, &c->local, &c->remote, &h);
     sy_stack_emit(s, &ev, now);
     send_segment(s, c, c->dev, &c->local, &c->remote, &h, now);
 }
 
-void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg,
-                       enum synack_rst_reason why, synack_time_t now)
+void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg, enum synack_rst_reason why,
+                       synack_time_t now)
 {
     const struct sy_tcp *in = &seg->tcp;
     if (in->flags & SY_TH_RST) return; /* §3.10.7.1: never answer a RST */

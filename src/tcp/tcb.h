@@ -18,10 +18,10 @@
 
 /* A listener's queues (§3.10.7.2; DESIGN rule 5). */
 struct sy_listen {
-    unsigned backlog;        /* accept queue bound */
-    unsigned syn_count;      /* children in SYN-RECEIVED */
-    unsigned accept_count;   /* established children waiting for accept */
-    struct synack_conn *syn_head;                 /* children in SYN-RECEIVED */
+    unsigned backlog;                              /* accept queue bound */
+    unsigned syn_count;                            /* children in SYN-RECEIVED */
+    unsigned accept_count;                         /* established children waiting for accept */
+    struct synack_conn *syn_head;                  /* children in SYN-RECEIVED */
     struct synack_conn *accept_head, *accept_tail; /* established, oldest first */
 };
 
@@ -44,21 +44,21 @@ struct synack_conn {
     uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge of the window we advertised */
 
     /* negotiated in the handshake */
-    uint16_t snd_mss;  /* largest segment the peer accepts (its MSS option or 536) */
-    uint16_t our_mss;  /* the MSS we announced */
+    uint16_t snd_mss; /* largest segment the peer accepts (its MSS option or 536) */
+    uint16_t our_mss; /* the MSS we announced */
     uint8_t snd_wscale, rcv_wscale;
     bool ws_ok, ts_ok, sack_ok;
     uint32_t ts_recent, ts_offset;
 
     /* flags */
-    bool passive;      /* reached SYN-RECEIVED from LISTEN */
-    bool listen_tcb;   /* a fully specified passive OPEN: this TCB itself returns to LISTEN */
-    bool user_ref;     /* the application holds the handle */
-    bool rcv_syn;      /* the peer's SYN has been received (IRS known) */
-    bool fin_queued;   /* the application shut down sending: FIN after the data */
-    bool fin_rcvd;     /* the peer's FIN was received and consumed (RCV.NXT is past it) */
-    bool syn_rtx;      /* our SYN was retransmitted (RFC 6298 §5.7) */
-    bool fin_sent;     /* our FIN has been sent; it occupies fin_seq */
+    bool passive;    /* reached SYN-RECEIVED from LISTEN */
+    bool listen_tcb; /* a fully specified passive OPEN: this TCB itself returns to LISTEN */
+    bool user_ref;   /* the application holds the handle */
+    bool rcv_syn;    /* the peer's SYN has been received (IRS known) */
+    bool fin_queued; /* the application shut down sending: FIN after the data */
+    bool fin_rcvd;   /* the peer's FIN was received and consumed (RCV.NXT is past it) */
+    bool syn_rtx;    /* our SYN was retransmitted (RFC 6298 §5.7) */
+    bool fin_sent;   /* our FIN has been sent; it occupies fin_seq */
     uint32_t fin_seq;
 
     /* buffers, allocated once when the connection is made */
@@ -121,8 +121,7 @@ void sy_demux_remove(struct synack_stack *s, struct synack_conn *c);
 /* The connection of a 4-tuple, else the listener of the local endpoint, else NULL. */
 struct synack_conn *sy_demux_lookup(struct synack_stack *s, const struct synack_endpoint *local,
                                     const struct synack_endpoint *remote);
-struct synack_conn *sy_demux_find_exact(struct synack_stack *s,
-                                        const struct synack_endpoint *local,
+struct synack_conn *sy_demux_find_exact(struct synack_stack *s, const struct synack_endpoint *local,
                                         const struct synack_endpoint *remote);
 
 /* timer.c */
@@ -165,8 +164,8 @@ void sy_send_ack(struct synack_conn *c, synack_time_t now);
 void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_time_t now);
 /* RST in reply to a segment (§3.10.7.1): <SEQ=SEG.ACK><CTL=RST> when it had ACK, else
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Never in reply to a RST. */
-void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg,
-                       enum synack_rst_reason why, synack_time_t now);
+void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg, enum synack_rst_reason why,
+                       synack_time_t now);
 /* Resend from SND.UNA after a retransmission timeout. */
 void sy_output_retransmit(struct synack_conn *c, synack_time_t now);
 /* The window field to send now (scaled unless on a SYN); moves rcv_adv, never back. */

@@ -55,8 +55,8 @@ static void take_fin(struct synack_conn *c, synack_time_t now)
     case SYNACK_FIN_WAIT_1:
         /* "If our FIN has been ACKed (perhaps in this segment), then enter TIME-WAIT ...;
          * otherwise, enter the CLOSING state." */
-        sy_set_state(c, sy_fin_acked(c) ? SYNACK_TIME_WAIT : SYNACK_CLOSING,
-                     SYNACK_CAUSE_RCV_FIN, now);
+        sy_set_state(c, sy_fin_acked(c) ? SYNACK_TIME_WAIT : SYNACK_CLOSING, SYNACK_CAUSE_RCV_FIN,
+                     now);
         break;
     case SYNACK_FIN_WAIT_2: sy_set_state(c, SYNACK_TIME_WAIT, SYNACK_CAUSE_RCV_FIN, now); break;
     case SYNACK_TIME_WAIT: sy_timer_time_wait(c, now); break; /* restart 2 MSL */
@@ -83,8 +83,8 @@ void sy_input_text_and_fin(struct synack_conn *c, struct sy_seg *seg, synack_tim
         seg->tcp.payload_len = 0;
     }
     struct sy_tcp *t = &seg->tcp;
-    bool fin = (t->flags & SY_TH_FIN) && t->seq + (uint32_t)t->payload_len == c->rcv_nxt &&
-               !c->fin_rcvd;
+    bool fin =
+        (t->flags & SY_TH_FIN) && t->seq + (uint32_t)t->payload_len == c->rcv_nxt && !c->fin_rcvd;
     /* A FIN beyond RCV.NXT is an out-of-order segment too: an immediate ACK (RFC 5681 §4.2). */
     if (!fin && (t->flags & SY_TH_FIN) && !c->fin_rcvd) owed = true;
     if (fin)

@@ -163,10 +163,9 @@ static void conn_expired(struct synack_conn *c, synack_time_t now)
 {
     if (c->close_at <= now) {
         c->close_at = SYNACK_TIME_NEVER;
-        sy_set_state(c, SYNACK_CLOSED,
-                     c->state == SYNACK_TIME_WAIT ? SYNACK_CAUSE_TIME_WAIT_END
-                                                  : SYNACK_CAUSE_TIMEOUT,
-                     now);
+        sy_set_state(
+            c, SYNACK_CLOSED,
+            c->state == SYNACK_TIME_WAIT ? SYNACK_CAUSE_TIME_WAIT_END : SYNACK_CAUSE_TIMEOUT, now);
         sy_conn_reap(c);
         return;
     }

@@ -10,17 +10,17 @@
 
 #define SY_IPV4_HDR_LEN 20
 #define SY_IPPROTO_ICMP 1
-#define SY_IPPROTO_TCP 6
-#define SY_IPV4_DF 0x4000
-#define SY_IPV4_MF 0x2000
+#define SY_IPPROTO_TCP  6
+#define SY_IPV4_DF      0x4000
+#define SY_IPV4_MF      0x2000
 #define SY_IPV4_OFFMASK 0x1fff
 
 struct sy_ipv4 {
-    uint8_t ihl;        /* header length in bytes (20..60) */
+    uint8_t ihl; /* header length in bytes (20..60) */
     uint8_t tos;
     uint16_t total_len; /* header + payload */
     uint16_t id;
-    uint16_t frag;      /* flags (DF, MF) and fragment offset, as on the wire */
+    uint16_t frag; /* flags (DF, MF) and fragment offset, as on the wire */
     uint8_t ttl;
     uint8_t proto;
     uint8_t src[4], dst[4];

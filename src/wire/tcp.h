@@ -23,9 +23,9 @@
 struct sy_tcp {
     uint16_t sport, dport;
     uint32_t seq, ack;
-    uint8_t doff;   /* header length in bytes (20..60) */
-    uint8_t flags;  /* SY_TH_* */
-    uint16_t wnd;   /* as on the wire, unscaled */
+    uint8_t doff;  /* header length in bytes (20..60) */
+    uint8_t flags; /* SY_TH_* */
+    uint16_t wnd;  /* as on the wire, unscaled */
     uint16_t csum;
     uint16_t urp;
     struct sy_tcp_opts opts;

@@ -8,30 +8,30 @@
 
 #include "wire/wire.h"
 
-#define SY_TCPOPT_EOL 0
-#define SY_TCPOPT_NOP 1
-#define SY_TCPOPT_MSS 2
-#define SY_TCPOPT_WSCALE 3
+#define SY_TCPOPT_EOL       0
+#define SY_TCPOPT_NOP       1
+#define SY_TCPOPT_MSS       2
+#define SY_TCPOPT_WSCALE    3
 #define SY_TCPOPT_SACK_PERM 4
-#define SY_TCPOPT_SACK 5
-#define SY_TCPOPT_TS 8
+#define SY_TCPOPT_SACK      5
+#define SY_TCPOPT_TS        8
 
 #define SY_TCPOPT_MAX_LEN 40
-#define SY_TCP_MAX_SACK 4
+#define SY_TCP_MAX_SACK   4
 
 /* Which options are present (bits of sy_tcp_opts.has). */
-#define SY_OPT_MSS 0x01
-#define SY_OPT_WSCALE 0x02
+#define SY_OPT_MSS       0x01
+#define SY_OPT_WSCALE    0x02
 #define SY_OPT_SACK_PERM 0x04
-#define SY_OPT_TS 0x08
-#define SY_OPT_SACK 0x10
+#define SY_OPT_TS        0x08
+#define SY_OPT_SACK      0x10
 
 struct sy_sack_block {
     uint32_t left, right;
 };
 
 struct sy_tcp_opts {
-    uint8_t has;    /* SY_OPT_* */
+    uint8_t has; /* SY_OPT_* */
     uint16_t mss;
     uint8_t wscale; /* as received; the caller clamps to 14 (RFC 7323 §2.3) */
     uint32_t ts_val, ts_ecr;
@@ -42,7 +42,8 @@ struct sy_tcp_opts {
 /* Parse an option area. Unknown kinds are skipped by their length; EOL ends the list.
  * Length 0 or 1 on a kind other than EOL/NOP, a length past the end, or a known option with the
  * wrong length (MSS 4, WS 3, SACK-perm 2, TS 10, SACK 2+8n) -> SY_WIRE_BAD_OPTION.
- * More than SY_TCP_MAX_SACK SACK blocks cannot fit in 40 bytes with the header; extra are ignored. */
+ * More than SY_TCP_MAX_SACK SACK blocks cannot fit in 40 bytes with the header; extra are ignored.
+ */
 enum sy_wire_err sy_tcp_options_parse(const uint8_t *buf, size_t len, struct sy_tcp_opts *out);
 
 /* Emit the options in o->has, padded with NOP to a multiple of 4, in the order Linux uses:

@@ -76,14 +76,20 @@ void fsm_send_opts(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uin
                    const struct sy_tcp_opts *opts, const void *data, size_t len)
 {
     static uint8_t pkt[SY_IPV4_HDR_LEN + 60 + 1600];
-    struct sy_tcp t = {.sport = FSM_RPORT, .dport = FSM_LPORT, .seq = seq, .ack = ack,
-                       .flags = flags, .wnd = wnd, .payload = data, .payload_len = len};
+    struct sy_tcp t = {.sport = FSM_RPORT,
+                       .dport = FSM_LPORT,
+                       .seq = seq,
+                       .ack = ack,
+                       .flags = flags,
+                       .wnd = wnd,
+                       .payload = data,
+                       .payload_len = len};
     if (opts) t.opts = *opts;
     size_t n = sy_tcp_emit_v4(&t, f->remote.bytes, f->local.bytes, pkt + SY_IPV4_HDR_LEN,
                               sizeof(pkt) - SY_IPV4_HDR_LEN);
     assert_true(n > 0);
-    struct sy_ipv4 ip = {.total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64,
-                         .proto = SY_IPPROTO_TCP};
+    struct sy_ipv4 ip = {
+        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
     memcpy(ip.src, f->remote.bytes, 4);
     memcpy(ip.dst, f->local.bytes, 4);
     sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
@@ -108,7 +114,8 @@ bool fsm_pop(struct fsm *f, struct fsm_seg *out)
 const struct fsm_seg *fsm_expect(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack)
 {
     static struct fsm_seg s;
-    if (!fsm_pop(f, &s)) fail_msg("expected a segment with flags 0x%02x seq %u, got none", flags, seq);
+    if (!fsm_pop(f, &s))
+        fail_msg("expected a segment with flags 0x%02x seq %u, got none", flags, seq);
     if (s.flags != flags || s.seq != seq || ((flags & ACK) && s.ack != ack))
         fail_msg("expected flags 0x%02x seq %u ack %u, got flags 0x%02x seq %u ack %u", flags, seq,
                  ack, s.flags, s.seq, s.ack);

@@ -11,11 +11,11 @@
 
 #include "wire/tcp.h"
 
-#define FSM_LPORT 80
-#define FSM_RPORT 40000
-#define FSM_PEER_ISS 1000u
-#define FSM_PEER_WND 8192
-#define FSM_MAX_OUT 64
+#define FSM_LPORT      80
+#define FSM_RPORT      40000
+#define FSM_PEER_ISS   1000u
+#define FSM_PEER_WND   8192
+#define FSM_MAX_OUT    64
 #define FSM_MAX_EVENTS 256
 
 #define SYN SY_TH_SYN
@@ -76,17 +76,17 @@ int fsm_last_error(const struct fsm *f); /* last SYNACK_EV_ERROR's error, 0 if n
 
 /* Fixtures: put f->conn in a state, with every segment of the way consumed. Sequence numbers:
  * the stack's SND.NXT is f->iss + 1 once its SYN is out; the peer's is f->peer_nxt. */
-void fsm_listen(struct fsm *f);                  /* f->listener in LISTEN, f->conn NULL */
-void fsm_syn_sent(struct fsm *f);                /* active open, SYN consumed */
-void fsm_syn_received(struct fsm *f);            /* passive: LISTEN + SYN, SYN,ACK consumed */
-void fsm_syn_received_active(struct fsm *f);     /* simultaneous open: SYN-SENT + SYN */
-void fsm_established(struct fsm *f);             /* active open completed */
-void fsm_established_passive(struct fsm *f);     /* passive open completed and accepted */
-void fsm_fin_wait_1(struct fsm *f);              /* established, then close: FIN consumed */
-void fsm_fin_wait_2(struct fsm *f);              /* FIN-WAIT-1 + ACK of the FIN */
-void fsm_close_wait(struct fsm *f);              /* established + peer FIN, ACK consumed */
-void fsm_closing(struct fsm *f);                 /* FIN-WAIT-1 + peer FIN (no ACK of ours) */
-void fsm_last_ack(struct fsm *f);                /* CLOSE-WAIT + close: FIN consumed */
-void fsm_time_wait(struct fsm *f);               /* FIN-WAIT-2 + peer FIN, ACK consumed */
+void fsm_listen(struct fsm *f);              /* f->listener in LISTEN, f->conn NULL */
+void fsm_syn_sent(struct fsm *f);            /* active open, SYN consumed */
+void fsm_syn_received(struct fsm *f);        /* passive: LISTEN + SYN, SYN,ACK consumed */
+void fsm_syn_received_active(struct fsm *f); /* simultaneous open: SYN-SENT + SYN */
+void fsm_established(struct fsm *f);         /* active open completed */
+void fsm_established_passive(struct fsm *f); /* passive open completed and accepted */
+void fsm_fin_wait_1(struct fsm *f);          /* established, then close: FIN consumed */
+void fsm_fin_wait_2(struct fsm *f);          /* FIN-WAIT-1 + ACK of the FIN */
+void fsm_close_wait(struct fsm *f);          /* established + peer FIN, ACK consumed */
+void fsm_closing(struct fsm *f);             /* FIN-WAIT-1 + peer FIN (no ACK of ours) */
+void fsm_last_ack(struct fsm *f);            /* CLOSE-WAIT + close: FIN consumed */
+void fsm_time_wait(struct fsm *f);           /* FIN-WAIT-2 + peer FIN, ACK consumed */
 
 #endif

@@ -43,7 +43,8 @@ static void test_handshake_data_close(void **state)
     assert_int_equal(synack_conn_state(s), SYNACK_ESTABLISHED);
 
     static uint8_t big[200000], got[200000];
-    for (size_t i = 0; i < sizeof big; i++) big[i] = (uint8_t)(i * 7 + (i >> 8));
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (uint8_t)(i * 7 + (i >> 8));
     size_t sent = 0, rcvd = 0;
     while (rcvd < sizeof big && p.now < SYNACK_SEC(100)) {
         ssize_t n = synack_send(c, big + sent, sizeof big - sent, p.now);
