@@ -72,6 +72,20 @@ void fsm_send_raw(struct fsm *f, const uint8_t *pkt, size_t len)
     synack_stack_input(f->st, f->dev, pkt, len, f->now);
 }
 
+size_t fsm_build(const struct fsm *f, const struct sy_tcp *t, uint8_t *pkt, size_t cap)
+{
+    assert_true(cap > SY_IPV4_HDR_LEN);
+    size_t n = sy_tcp_emit_v4(t, f->remote.bytes, f->local.bytes, pkt + SY_IPV4_HDR_LEN,
+                              cap - SY_IPV4_HDR_LEN);
+    assert_true(n > 0);
+    struct sy_ipv4 ip = {
+        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
+    memcpy(ip.src, f->remote.bytes, 4);
+    memcpy(ip.dst, f->local.bytes, 4);
+    assert_int_equal(sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN), SY_IPV4_HDR_LEN);
+    return n + SY_IPV4_HDR_LEN;
+}
+
 void fsm_send_opts(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wnd,
                    const struct sy_tcp_opts *opts, const void *data, size_t len)
 {
@@ -85,15 +99,7 @@ void fsm_send_opts(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uin
                        .payload = data,
                        .payload_len = len};
     if (opts) t.opts = *opts;
-    size_t n = sy_tcp_emit_v4(&t, f->remote.bytes, f->local.bytes, pkt + SY_IPV4_HDR_LEN,
-                              sizeof(pkt) - SY_IPV4_HDR_LEN);
-    assert_true(n > 0);
-    struct sy_ipv4 ip = {
-        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
-    memcpy(ip.src, f->remote.bytes, 4);
-    memcpy(ip.dst, f->local.bytes, 4);
-    sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
-    fsm_send_raw(f, pkt, n + SY_IPV4_HDR_LEN);
+    fsm_send_raw(f, pkt, fsm_build(f, &t, pkt, sizeof pkt));
 }
 
 void fsm_send(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, const void *data,
@@ -143,6 +149,43 @@ int fsm_last_error(const struct fsm *f)
     for (size_t i = f->nev; i-- > 0;)
         if (f->ev[i].type == SYNACK_EV_ERROR) return f->ev[i].error;
     return 0;
+}
+
+struct synack_status fsm_conn_status(const struct synack_conn *c)
+{
+    struct synack_status st;
+    assert_int_equal(synack_status(c, &st), 0);
+    return st;
+}
+
+struct synack_status fsm_status(const struct fsm *f)
+{
+    return fsm_conn_status(f->conn);
+}
+
+uint64_t fsm_drops(const struct fsm *f, enum synack_drop_reason r)
+{
+    return synack_stack_counters(f->st)->drops[r];
+}
+
+uint64_t fsm_rsts(const struct fsm *f, enum synack_rst_reason r)
+{
+    return synack_stack_counters(f->st)->rst_sent[r];
+}
+
+size_t fsm_count_events(const struct fsm *f, enum synack_event_type t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->nev; i++)
+        n += f->ev[i].type == t;
+    return n;
+}
+
+const struct synack_event *fsm_last_state_event(const struct fsm *f)
+{
+    for (size_t i = f->nev; i-- > 0;)
+        if (f->ev[i].type == SYNACK_EV_STATE) return &f->ev[i];
+    return NULL;
 }
 
 void fsm_listen(struct fsm *f)

@@ -60,6 +60,9 @@ void fsm_send(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, const vo
               size_t len);
 void fsm_send_opts(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wnd,
                    const struct sy_tcp_opts *opts, const void *data, size_t len);
+/* Build the IPv4 packet of segment t from the peer's address to the stack's (ports from t) into
+ * pkt; returns its length. */
+size_t fsm_build(const struct fsm *f, const struct sy_tcp *t, uint8_t *pkt, size_t cap);
 /* Inject raw IPv4 bytes. */
 void fsm_send_raw(struct fsm *f, const uint8_t *pkt, size_t len);
 
@@ -73,6 +76,15 @@ void fsm_expect_none(struct fsm *f);
 /* Count state events into st since init; last state event's cause. */
 size_t fsm_count_state(const struct fsm *f, enum synack_state st);
 int fsm_last_error(const struct fsm *f); /* last SYNACK_EV_ERROR's error, 0 if none */
+/* STATUS of f->conn, or of any connection (asserts it succeeds). */
+struct synack_status fsm_status(const struct fsm *f);
+struct synack_status fsm_conn_status(const struct synack_conn *c);
+/* The stack's drop and RST counters for one reason. */
+uint64_t fsm_drops(const struct fsm *f, enum synack_drop_reason r);
+uint64_t fsm_rsts(const struct fsm *f, enum synack_rst_reason r);
+/* Events of one type since init; the last state event, or NULL. */
+size_t fsm_count_events(const struct fsm *f, enum synack_event_type t);
+const struct synack_event *fsm_last_state_event(const struct fsm *f);
 
 /* Fixtures: put f->conn in a state, with every segment of the way consumed. Sequence numbers:
  * the stack's SND.NXT is f->iss + 1 once its SYN is out; the peer's is f->peer_nxt. */

@@ -14,24 +14,6 @@
 #include "fsm.h"
 #include "wire/ipv4.h"
 
-static uint64_t drops(const struct fsm *f, enum synack_drop_reason r)
-{
-    return synack_stack_counters(f->st)->drops[r];
-}
-
-static uint64_t rsts(const struct fsm *f, enum synack_rst_reason r)
-{
-    return synack_stack_counters(f->st)->rst_sent[r];
-}
-
-static size_t count_events(const struct fsm *f, enum synack_event_type t)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < f->nev; i++)
-        n += f->ev[i].type == t;
-    return n;
-}
-
 /* A complete, valid IPv4+TCP packet from the peer to FSM_LPORT, as fsm_send would build it. */
 static size_t build_packet(const struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack,
                            const void *data, size_t len, uint8_t *pkt, size_t cap)
@@ -44,15 +26,7 @@ static size_t build_packet(const struct fsm *f, uint8_t flags, uint32_t seq, uin
                        .wnd = FSM_PEER_WND,
                        .payload = data,
                        .payload_len = len};
-    size_t n = sy_tcp_emit_v4(&t, f->remote.bytes, f->local.bytes, pkt + SY_IPV4_HDR_LEN,
-                              cap - SY_IPV4_HDR_LEN);
-    assert_true(n > 0);
-    struct sy_ipv4 ip = {
-        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
-    memcpy(ip.src, f->remote.bytes, 4);
-    memcpy(ip.dst, f->local.bytes, 4);
-    assert_int_equal(sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN), SY_IPV4_HDR_LEN);
-    return n + SY_IPV4_HDR_LEN;
+    return fsm_build(f, &t, pkt, cap);
 }
 
 /* ---- §3.10.7.1: segments for no connection ---- */
@@ -69,9 +43,9 @@ static void test_closed_rst_is_dropped_without_reply(void **state)
     fsm_send(&f, RST | ACK, 5000, 777, "data", 4);
     fsm_expect_none(&f);
     /* "An incoming segment containing a RST is discarded": counted, never answered. */
-    assert_int_equal(drops(&f, SYNACK_DROP_NO_CONN), 3);
-    assert_int_equal(rsts(&f, SYNACK_RST_NO_CONN), 0);
-    assert_int_equal(count_events(&f, SYNACK_EV_RST_SENT), 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_NO_CONN), 3);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_NO_CONN), 0);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_RST_SENT), 0);
     assert_int_equal(synack_stack_conn_count(f.st), 0);
     fsm_free(&f);
 }
@@ -87,8 +61,8 @@ static void test_closed_ack_gets_rst_with_seq_seg_ack(void **state)
     assert_int_equal(s->len, 0);
     assert_int_equal(s->opts.has, 0);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_NO_CONN), 1);
-    assert_int_equal(rsts(&f, SYNACK_RST_NO_CONN), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_NO_CONN), 1);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_NO_CONN), 1);
     fsm_free(&f);
 }
 
@@ -106,8 +80,8 @@ static void test_closed_ack_with_data_or_fin_gets_rst_with_seq_seg_ack(void **st
     fsm_send(&f, SYN | ACK, 5000, 99, NULL, 0);
     fsm_expect(&f, RST, 99, 0);
     fsm_expect_none(&f);
-    assert_int_equal(rsts(&f, SYNACK_RST_NO_CONN), 3);
-    assert_int_equal(drops(&f, SYNACK_DROP_NO_CONN), 3);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_NO_CONN), 3);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_NO_CONN), 3);
     fsm_free(&f);
 }
 
@@ -154,7 +128,7 @@ static void test_closed_fin_without_ack_counts_in_seg_len(void **state)
     fsm_send(&f, SYN | FIN, 0xfffffffeu, 0, "abc", 3);
     fsm_expect(&f, RST | ACK, 0, 3);
     fsm_expect_none(&f);
-    assert_int_equal(rsts(&f, SYNACK_RST_NO_CONN), 3);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_NO_CONN), 3);
     fsm_free(&f);
 }
 
@@ -272,12 +246,12 @@ static void test_closed_connection_answers_segments_like_no_connection(void **st
     fsm_established(&f);
     fsm_send(&f, RST, f.peer_nxt, 0, NULL, 0);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
-    uint64_t base = drops(&f, SYNACK_DROP_NO_CONN);
+    uint64_t base = fsm_drops(&f, SYNACK_DROP_NO_CONN);
     /* The handle is still held, but the TCB is gone from the demux: §3.10.7.1 applies. */
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, "late", 4);
     fsm_expect(&f, RST, f.iss + 1, 0);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_NO_CONN), base + 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_NO_CONN), base + 1);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
     assert_int_equal(synack_close(f.conn, f.now), 0);
     fsm_free(&f);
@@ -296,13 +270,13 @@ static void test_closed_bad_tcp_checksum_is_dropped_without_reply(void **state)
     pkt[SY_IPV4_HDR_LEN + 16] ^= 0x01; /* TCP checksum */
     fsm_send_raw(&f, pkt, n);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_TCP_CHECKSUM), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_CHECKSUM), 1);
     assert_int_equal(synack_stack_conn_count(f.st), 1); /* no child */
     /* The same packet with its checksum intact is answered: the drop was the checksum. */
     pkt[SY_IPV4_HDR_LEN + 16] ^= 0x01;
     fsm_send_raw(&f, pkt, n);
     assert_true(fsm_pop(&f, NULL));
-    assert_int_equal(drops(&f, SYNACK_DROP_TCP_CHECKSUM), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_CHECKSUM), 1);
     fsm_free(&f);
 }
 
@@ -316,9 +290,9 @@ static void test_closed_bad_tcp_checksum_for_no_connection_gets_no_rst(void **st
     pkt[n - 1] ^= 0xff; /* a payload byte: the checksum no longer matches */
     fsm_send_raw(&f, pkt, n);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_TCP_CHECKSUM), 1);
-    assert_int_equal(drops(&f, SYNACK_DROP_NO_CONN), 0);
-    assert_int_equal(rsts(&f, SYNACK_RST_NO_CONN), 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_CHECKSUM), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_NO_CONN), 0);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_NO_CONN), 0);
     fsm_free(&f);
 }
 
@@ -333,8 +307,8 @@ static void test_closed_bad_ip_checksum_is_dropped_without_reply(void **state)
     pkt[10] ^= 0x40; /* IPv4 header checksum */
     fsm_send_raw(&f, pkt, n);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_IP_CHECKSUM), 1);
-    assert_int_equal(drops(&f, SYNACK_DROP_TCP_CHECKSUM), 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_IP_CHECKSUM), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_CHECKSUM), 0);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     fsm_free(&f);
 }
@@ -351,11 +325,11 @@ static void test_closed_short_packets_are_dropped_by_reason(void **state)
 
     fsm_send_raw(&f, pkt, 12); /* not even an IPv4 header */
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_IP_MALFORMED), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_IP_MALFORMED), 1);
 
     fsm_send_raw(&f, pkt, 30); /* total length says 40, 30 arrived */
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_IP_MALFORMED), 2);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_IP_MALFORMED), 2);
 
     /* A valid IPv4 header around a 10-byte TCP header. */
     struct sy_ipv4 ip = {.total_len = 30, .ttl = 64, .proto = SY_IPPROTO_TCP};
@@ -364,16 +338,16 @@ static void test_closed_short_packets_are_dropped_by_reason(void **state)
     sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
     fsm_send_raw(&f, pkt, 30);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_TCP_MALFORMED), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_MALFORMED), 1);
 
     /* A TCP data offset below 5 (20 bytes). */
     n = build_packet(&f, SYN, FSM_PEER_ISS, 0, NULL, 0, pkt, sizeof pkt);
     pkt[SY_IPV4_HDR_LEN + 12] = 4 << 4;
     fsm_send_raw(&f, pkt, n);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_TCP_MALFORMED), 2);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_MALFORMED), 2);
 
-    assert_int_equal(drops(&f, SYNACK_DROP_NO_CONN), 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_NO_CONN), 0);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     assert_int_equal(synack_conn_state(f.listener), SYNACK_LISTEN);
     fsm_free(&f);
@@ -396,8 +370,8 @@ static void test_closed_packet_for_another_address_is_dropped_without_reply(void
     sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
     fsm_send_raw(&f, pkt, n + SY_IPV4_HDR_LEN);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_IP_NOT_OURS), 1);
-    assert_int_equal(drops(&f, SYNACK_DROP_NO_CONN), 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_IP_NOT_OURS), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_NO_CONN), 0);
     fsm_free(&f);
 }
 
@@ -419,8 +393,8 @@ static void test_closed_segment_from_multicast_source_gets_no_rst(void **state)
     fsm_send_raw(&f, pkt, n + SY_IPV4_HDR_LEN);
     /* RFC 1122 §4.2.3.10: no reply toward a multicast source, not even a RST. */
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_TCP_BAD_ADDR), 1);
-    assert_int_equal(rsts(&f, SYNACK_RST_NO_CONN), 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_BAD_ADDR), 1);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_NO_CONN), 0);
     fsm_free(&f);
 }
 

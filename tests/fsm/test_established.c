@@ -11,26 +11,6 @@
 
 #include "fsm.h"
 
-static struct synack_status status_of(const struct fsm *f)
-{
-    struct synack_status st;
-    assert_int_equal(synack_status(f->conn, &st), 0);
-    return st;
-}
-
-static uint64_t drops(const struct fsm *f, enum synack_drop_reason r)
-{
-    return synack_stack_counters(f->st)->drops[r];
-}
-
-static size_t count_events(const struct fsm *f, enum synack_event_type t)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < f->nev; i++)
-        n += f->ev[i].type == t;
-    return n;
-}
-
 /* A stack with the given receive buffer, established (the peer offers no options). */
 static void established_rcvbuf(struct fsm *f, uint32_t rcvbuf)
 {
@@ -45,13 +25,13 @@ static void established_rcvbuf(struct fsm *f, uint32_t rcvbuf)
 static void fill_window(struct fsm *f)
 {
     static uint8_t fill[1600];
-    uint32_t wnd = status_of(f).rcv_wnd;
+    uint32_t wnd = fsm_status(f).rcv_wnd;
     assert_true(wnd > 0 && wnd <= sizeof fill);
-    uint32_t snd_una = status_of(f).snd_una, snd_nxt = status_of(f).snd_nxt;
+    uint32_t snd_una = fsm_status(f).snd_una, snd_nxt = fsm_status(f).snd_nxt;
     fsm_send(f, ACK, f->peer_nxt, snd_una, fill, wnd);
     f->peer_nxt += wnd;
     assert_int_equal(fsm_expect(f, ACK, snd_nxt, f->peer_nxt)->wnd, 0);
-    assert_int_equal(status_of(f).rcv_wnd, 0);
+    assert_int_equal(fsm_status(f).rcv_wnd, 0);
 }
 
 /* The peer changes its window: a pure ACK that is newer than the last update. */
@@ -92,7 +72,7 @@ static void test_established_out_of_order_data_gets_immediate_duplicate_ack(void
     fsm_expect_none(&f);
     char buf[16];
     assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), -EAGAIN);
-    assert_int_equal(status_of(&f).rcv_nxt, f.peer_nxt);
+    assert_int_equal(fsm_status(&f).rcv_nxt, f.peer_nxt);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
     fsm_free(&f);
 }
@@ -138,24 +118,24 @@ static void test_established_acceptability_empty_segment_open_window(void **stat
     (void)state;
     struct fsm f;
     established_rcvbuf(&f, 4096);
-    uint32_t nxt = f.peer_nxt, wnd = status_of(&f).rcv_wnd;
+    uint32_t nxt = f.peer_nxt, wnd = fsm_status(&f).rcv_wnd;
     assert_int_equal(wnd, 4096);
 
     fsm_send(&f, ACK, nxt - 1, f.iss + 1, NULL, 0); /* left of the window */
     assert_int_equal(fsm_expect(&f, ACK, f.iss + 1, nxt)->wnd, 4096);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
 
     fsm_send(&f, ACK, nxt, f.iss + 1, NULL, 0); /* the left edge: acceptable */
     fsm_expect_none(&f);
     fsm_send(&f, ACK, nxt + wnd - 1, f.iss + 1, NULL, 0); /* the last sequence number in it */
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
 
     fsm_send(&f, ACK, nxt + wnd, f.iss + 1, NULL, 0); /* just right of the window */
     fsm_expect(&f, ACK, f.iss + 1, nxt);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_UNACCEPTABLE), 2);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 2);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
     fsm_free(&f);
 }
@@ -168,7 +148,7 @@ static void test_established_acceptability_empty_segment_zero_window(void **stat
     established_rcvbuf(&f, 1000);
     fill_window(&f);
     uint32_t nxt = f.peer_nxt;
-    uint64_t base = drops(&f, SYNACK_DROP_UNACCEPTABLE);
+    uint64_t base = fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE);
 
     fsm_send(&f, ACK, nxt - 1, f.iss + 1, NULL, 0); /* RCV.NXT-1 (= RCV.NXT+RCV.WND-1) */
     assert_int_equal(fsm_expect(&f, ACK, f.iss + 1, nxt)->wnd, 0);
@@ -178,7 +158,7 @@ static void test_established_acceptability_empty_segment_zero_window(void **stat
     fsm_send(&f, ACK, nxt + 1, f.iss + 1, NULL, 0);
     assert_int_equal(fsm_expect(&f, ACK, f.iss + 1, nxt)->wnd, 0);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_UNACCEPTABLE), base + 2);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), base + 2);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
     fsm_free(&f);
 }
@@ -194,8 +174,8 @@ static void test_established_acceptability_data_open_window(void **state)
     fsm_send(&f, ACK, nxt - 1, f.iss + 1, "x", 1); /* RCV.NXT-1: wholly old */
     fsm_expect(&f, ACK, f.iss + 1, nxt);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
-    assert_int_equal(status_of(&f).recv_queued, 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
+    assert_int_equal(fsm_status(&f).recv_queued, 0);
 
     fsm_send(&f, ACK, nxt - 1, f.iss + 1, "xa", 2); /* overlaps RCV.NXT: the new byte is taken */
     fsm_expect(&f, ACK, f.iss + 1, nxt + 1);
@@ -205,19 +185,19 @@ static void test_established_acceptability_data_open_window(void **state)
     assert_int_equal(synack_recv(f.conn, &c, 1, f.now), 1);
     assert_int_equal(c, 'a');
 
-    uint32_t wnd = status_of(&f).rcv_wnd;
+    uint32_t wnd = fsm_status(&f).rcv_wnd;
     fsm_send(&f, ACK, nxt + wnd - 1, f.iss + 1, "z", 1); /* last byte of the window: acceptable */
     fsm_expect(&f, ACK, f.iss + 1, nxt);                 /* but out of order: a duplicate ACK */
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
 
-    wnd = status_of(&f).rcv_wnd; /* that ACK announced the window the read opened */
+    wnd = fsm_status(&f).rcv_wnd; /* that ACK announced the window the read opened */
     assert_int_equal(wnd, 4096);
     fsm_send(&f, ACK, nxt + wnd, f.iss + 1, "z", 1); /* RCV.NXT+RCV.WND: outside */
     fsm_expect(&f, ACK, f.iss + 1, nxt);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_UNACCEPTABLE), 2);
-    assert_int_equal(status_of(&f).recv_queued, 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 2);
+    assert_int_equal(fsm_status(&f).recv_queued, 0);
     fsm_free(&f);
 }
 
@@ -236,8 +216,8 @@ static void test_established_acceptability_data_zero_window(void **state)
         assert_int_equal(s->wnd, 0);
         fsm_expect_none(&f);
     }
-    assert_int_equal(status_of(&f).rcv_nxt, nxt);
-    assert_int_equal(status_of(&f).recv_queued, 1000);
+    assert_int_equal(fsm_status(&f).rcv_nxt, nxt);
+    assert_int_equal(fsm_status(&f).recv_queued, 1000);
     fsm_free(&f);
 }
 
@@ -254,12 +234,12 @@ static void test_established_unacceptable_segment_ack_ignored_zero_window_ack_ta
     uint32_t nxt = f.peer_nxt;
     fsm_send(&f, ACK, nxt + 5, f.iss + 5, "y", 1); /* unacceptable: the ACK is not looked at */
     fsm_expect(&f, ACK, f.iss + 5, nxt);
-    assert_int_equal(status_of(&f).snd_una, f.iss + 1);
+    assert_int_equal(fsm_status(&f).snd_una, f.iss + 1);
     fsm_send(&f, ACK, nxt, f.iss + 5, "y", 1); /* at RCV.NXT: the ACK counts, the text not */
     fsm_expect(&f, ACK, f.iss + 5, nxt);
     fsm_expect_none(&f);
-    assert_int_equal(status_of(&f).snd_una, f.iss + 5);
-    assert_int_equal(status_of(&f).send_queued, 0);
+    assert_int_equal(fsm_status(&f).snd_una, f.iss + 5);
+    assert_int_equal(fsm_status(&f).send_queued, 0);
     fsm_free(&f);
 }
 
@@ -307,7 +287,7 @@ static void test_established_rst_in_window_gets_challenge_ack(void **state)
     fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
-    assert_int_equal(drops(&f, SYNACK_DROP_RST_CHALLENGED), 2);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_RST_CHALLENGED), 2);
     assert_int_equal(fsm_last_error(&f), 0);
     fsm_free(&f);
 }
@@ -339,7 +319,7 @@ static void test_established_rst_outside_window_is_dropped_silently(void **state
     fsm_send(&f, RST | ACK, f.peer_nxt + 65535, f.iss + 1, NULL, 0); /* RCV.NXT+RCV.WND */
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
-    assert_int_equal(drops(&f, SYNACK_DROP_RST_OUT_OF_WINDOW), 2);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_RST_OUT_OF_WINDOW), 2);
     fsm_free(&f);
 }
 
@@ -393,9 +373,9 @@ static void test_established_segment_without_ack_is_dropped(void **state)
     fsm_expect_none(&f);
     fsm_send(&f, FIN, f.peer_nxt, 0, NULL, 0);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_NO_ACK), 2);
-    assert_int_equal(status_of(&f).rcv_nxt, f.peer_nxt);
-    assert_int_equal(status_of(&f).recv_queued, 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_NO_ACK), 2);
+    assert_int_equal(fsm_status(&f).rcv_nxt, f.peer_nxt);
+    assert_int_equal(fsm_status(&f).recv_queued, 0);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
     fsm_free(&f);
 }
@@ -409,8 +389,8 @@ static void test_established_ack_of_unsent_data_is_acked_and_dropped(void **stat
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 100, "data", 4);
     fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt); /* RCV.NXT unchanged: the text was dropped */
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_ACK_UNSENT), 1);
-    struct synack_status st = status_of(&f);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_ACK_UNSENT), 1);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.snd_una, f.iss + 1);
     assert_int_equal(st.recv_queued, 0);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
@@ -429,12 +409,12 @@ static void test_established_duplicate_and_old_acks_are_ignored(void **state)
     fsm_expect(&f, ACK | PSH, f.iss + 537, f.peer_nxt);
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 537, NULL, 0);
     fsm_expect_none(&f);
-    assert_int_equal(status_of(&f).snd_una, f.iss + 537);
+    assert_int_equal(fsm_status(&f).snd_una, f.iss + 537);
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 537, NULL, 0); /* duplicate: SEG.ACK = SND.UNA */
     fsm_expect_none(&f);
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, NULL, 0); /* old: SEG.ACK < SND.UNA */
     fsm_expect_none(&f);
-    struct synack_status st = status_of(&f);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.snd_una, f.iss + 537);
     assert_int_equal(st.send_queued, 464);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
@@ -451,8 +431,8 @@ static void test_established_ack_older_than_max_window_gets_challenge_ack(void *
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 1 - FSM_PEER_WND - 1, "zz", 2);
     fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_ACK_OLD), 1);
-    assert_int_equal(status_of(&f).recv_queued, 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_ACK_OLD), 1);
+    assert_int_equal(fsm_status(&f).recv_queued, 0);
     fsm_free(&f);
 }
 
@@ -462,7 +442,7 @@ static void test_established_send_segments_at_default_mss_536(void **state)
     struct fsm f;
     fsm_init(&f, NULL);
     fsm_established(&f);
-    assert_int_equal(status_of(&f).snd_mss, 536);
+    assert_int_equal(fsm_status(&f).snd_mss, 536);
     static uint8_t data[2000];
     for (size_t i = 0; i < sizeof data; i++)
         data[i] = (uint8_t)(i * 13);
@@ -544,7 +524,7 @@ static void test_established_data_retransmitted_from_snd_una_on_rto(void **state
     fsm_init(&f, NULL);
     fsm_established(&f);
     /* The handshake took no time: RTO = max(SRTT + 4 RTTVAR, rto_min) = 200 ms (RFC 6298). */
-    synack_time_t rto = status_of(&f).rto;
+    synack_time_t rto = fsm_status(&f).rto;
     assert_int_equal(rto, SYNACK_MSEC(200));
     static uint8_t data[1000];
     for (size_t i = 0; i < sizeof data; i++)
@@ -562,7 +542,7 @@ static void test_established_data_retransmitted_from_snd_una_on_rto(void **state
     s = fsm_expect(&f, ACK | PSH, f.iss + 537, f.peer_nxt);
     assert_int_equal(s->len, 464);
     fsm_expect_none(&f);
-    assert_int_equal(status_of(&f).rto, 2 * rto); /* RFC 6298 §5.5 */
+    assert_int_equal(fsm_status(&f).rto, 2 * rto); /* RFC 6298 §5.5 */
     /* The peer acknowledges the first segment: the timer restarts (§5.3) for the rest. */
     fsm_at(&f, rto + SYNACK_MSEC(10));
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 537, NULL, 0);
@@ -584,7 +564,7 @@ static void test_established_zero_window_probe_after_rto(void **state)
     struct fsm f;
     fsm_init(&f, NULL);
     fsm_established(&f);
-    synack_time_t rto = status_of(&f).rto;
+    synack_time_t rto = fsm_status(&f).rto;
     peer_window(&f, f.iss + 1, 0);
     assert_int_equal(synack_send(f.conn, "probe", 5, f.now), 5);
     fsm_expect_none(&f);
@@ -622,7 +602,7 @@ static void test_established_zero_window_probe_accepted_moves_on(void **state)
     struct fsm f;
     fsm_init(&f, NULL);
     fsm_established(&f);
-    synack_time_t rto = status_of(&f).rto;
+    synack_time_t rto = fsm_status(&f).rto;
     peer_window(&f, f.iss + 1, 0);
     assert_int_equal(synack_send(f.conn, "probe", 5, f.now), 5);
     fsm_at(&f, rto);
@@ -672,7 +652,7 @@ static void test_established_fin_moves_to_close_wait_with_ack(void **state)
     fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt + 1);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSE_WAIT);
-    assert_true(count_events(&f, SYNACK_EV_READABLE) > 0); /* the end of stream is readable */
+    assert_true(fsm_count_events(&f, SYNACK_EV_READABLE) > 0); /* the end of stream is readable */
     fsm_free(&f);
 }
 
@@ -707,7 +687,7 @@ static void test_established_shutdown_sends_fin_and_enters_fin_wait_1(void **sta
     fsm_expect(&f, FIN | ACK, f.iss + 1, f.peer_nxt);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_FIN_WAIT_1);
-    assert_int_equal(status_of(&f).snd_nxt, f.iss + 2); /* the FIN occupies a number */
+    assert_int_equal(fsm_status(&f).snd_nxt, f.iss + 2); /* the FIN occupies a number */
     fsm_free(&f);
 }
 

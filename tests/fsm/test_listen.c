@@ -14,16 +14,6 @@
 #include "fsm.h"
 #include "wire/ipv4.h"
 
-static uint64_t drops(const struct fsm *f, enum synack_drop_reason r)
-{
-    return synack_stack_counters(f->st)->drops[r];
-}
-
-static uint64_t rsts(const struct fsm *f, enum synack_rst_reason r)
-{
-    return synack_stack_counters(f->st)->rst_sent[r];
-}
-
 /* A segment from the peer's address but source port sport (fsm_send always uses FSM_RPORT). */
 static void send_from(struct fsm *f, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
                       const struct sy_tcp_opts *opts)
@@ -36,15 +26,7 @@ static void send_from(struct fsm *f, uint16_t sport, uint8_t flags, uint32_t seq
                        .flags = flags,
                        .wnd = FSM_PEER_WND};
     if (opts) t.opts = *opts;
-    size_t n = sy_tcp_emit_v4(&t, f->remote.bytes, f->local.bytes, pkt + SY_IPV4_HDR_LEN,
-                              sizeof pkt - SY_IPV4_HDR_LEN);
-    assert_true(n > 0);
-    struct sy_ipv4 ip = {
-        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
-    memcpy(ip.src, f->remote.bytes, 4);
-    memcpy(ip.dst, f->local.bytes, 4);
-    sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
-    fsm_send_raw(f, pkt, n + SY_IPV4_HDR_LEN);
+    fsm_send_raw(f, pkt, fsm_build(f, &t, pkt, sizeof pkt));
 }
 
 /* The connection of the newest state event into `st`. */
@@ -53,13 +35,6 @@ static struct synack_conn *last_conn_into(const struct fsm *f, enum synack_state
     for (size_t i = f->nev; i-- > 0;)
         if (f->ev[i].type == SYNACK_EV_STATE && f->ev[i].new_state == st) return f->ev[i].conn;
     return NULL;
-}
-
-static struct synack_status status_of(const struct synack_conn *c)
-{
-    struct synack_status st;
-    assert_int_equal(synack_status(c, &st), 0);
-    return st;
 }
 
 /* A SYN from sport answered by a SYN,ACK: returns the child's ISS. */
@@ -94,7 +69,7 @@ static void test_listen_rst_is_ignored(void **state)
     fsm_expect_none(&f);
     fsm_send(&f, RST | SYN, 5000, 0, NULL, 0); /* RST is checked before SYN */
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_LISTEN_BAD), 3);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_LISTEN_BAD), 3);
     assert_int_equal(synack_conn_state(f.listener), SYNACK_LISTEN);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     fsm_free(&f);
@@ -112,8 +87,8 @@ static void test_listen_ack_gets_rst_with_seq_seg_ack(void **state)
     const struct fsm_seg *s = fsm_expect(&f, RST, 777, 0);
     assert_int_equal(s->len, 0);
     fsm_expect_none(&f);
-    assert_int_equal(rsts(&f, SYNACK_RST_LISTEN_ACK), 1);
-    assert_int_equal(drops(&f, SYNACK_DROP_LISTEN_BAD), 1);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_LISTEN_ACK), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_LISTEN_BAD), 1);
     assert_int_equal(synack_conn_state(f.listener), SYNACK_LISTEN);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     fsm_free(&f);
@@ -134,7 +109,7 @@ static void test_listen_ack_bearing_segments_get_rst_even_with_syn(void **state)
     fsm_send(&f, ACK | PSH, 5000, 0, "data", 4);
     fsm_expect(&f, RST, 0, 0);
     fsm_expect_none(&f);
-    assert_int_equal(rsts(&f, SYNACK_RST_LISTEN_ACK), 3);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_LISTEN_ACK), 3);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     fsm_free(&f);
 }
@@ -151,13 +126,13 @@ static void test_listen_syn_gets_syn_ack_and_child_enters_syn_received(void **st
     struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
     assert_non_null(child);
     assert_ptr_not_equal(child, f.listener);
-    uint32_t iss = status_of(child).iss;
+    uint32_t iss = fsm_conn_status(child).iss;
     /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, RCV.NXT = SEG.SEQ+1. */
     const struct fsm_seg *s = fsm_expect(&f, SYN | ACK, iss, FSM_PEER_ISS + 1);
     assert_int_equal(s->len, 0);
     assert_int_equal(s->wnd, 65535); /* 64 KiB buffer; a SYN's window is never scaled */
     fsm_expect_none(&f);
-    struct synack_status st = status_of(child);
+    struct synack_status st = fsm_conn_status(child);
     assert_int_equal(st.state, SYNACK_SYN_RECEIVED);
     assert_int_equal(st.irs, FSM_PEER_ISS);
     assert_int_equal(st.rcv_nxt, FSM_PEER_ISS + 1);
@@ -186,11 +161,12 @@ static void test_listen_syn_without_options_gets_mss_only_and_snd_mss_536(void *
     fsm_listen(&f);
     fsm_send(&f, SYN, FSM_PEER_ISS, 0, NULL, 0);
     struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-    const struct fsm_seg *s = fsm_expect(&f, SYN | ACK, status_of(child).iss, FSM_PEER_ISS + 1);
+    const struct fsm_seg *s =
+        fsm_expect(&f, SYN | ACK, fsm_conn_status(child).iss, FSM_PEER_ISS + 1);
     /* MSS always (RFC 9293 §3.7.1: 1500 - 20 - 20); nothing the peer did not offer. */
     assert_int_equal(s->opts.has, SY_OPT_MSS);
     assert_int_equal(s->opts.mss, 1460);
-    struct synack_status st = status_of(child);
+    struct synack_status st = fsm_conn_status(child);
     assert_int_equal(st.snd_mss, 536); /* §3.7.1: the default when the SYN has no MSS */
     assert_int_equal(st.snd_wscale, -1);
     assert_int_equal(st.rcv_wscale, -1);
@@ -212,14 +188,15 @@ static void test_listen_syn_with_all_options_gets_them_back(void **state)
                             .ts_ecr = 0};
     fsm_send_opts(&f, SYN, FSM_PEER_ISS, 0, 65535, &o, NULL, 0);
     struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-    const struct fsm_seg *s = fsm_expect(&f, SYN | ACK, status_of(child).iss, FSM_PEER_ISS + 1);
+    const struct fsm_seg *s =
+        fsm_expect(&f, SYN | ACK, fsm_conn_status(child).iss, FSM_PEER_ISS + 1);
     assert_int_equal(s->opts.has, SY_OPT_MSS | SY_OPT_WSCALE | SY_OPT_SACK_PERM | SY_OPT_TS);
     assert_int_equal(s->opts.mss, 1460);
     assert_int_equal(s->opts.wscale, 1);      /* 64 KiB needs a shift of 1 (RFC 7323 §2.3) */
     assert_int_equal(s->opts.ts_ecr, 123456); /* RFC 7323 §3.2: TSecr echoes the SYN's TSval */
     assert_int_equal(s->wnd, 65535);          /* unscaled in a SYN (RFC 7323 §2.2) */
     fsm_expect_none(&f);
-    struct synack_status st = status_of(child);
+    struct synack_status st = fsm_conn_status(child);
     assert_int_equal(st.snd_mss, 1200);
     assert_int_equal(st.snd_wscale, 7);
     assert_int_equal(st.rcv_wscale, 1);
@@ -244,10 +221,11 @@ static void test_listen_syn_options_are_answered_one_by_one(void **state)
                                 .ts_ecr = 0};
         fsm_send_opts(&f, SYN, FSM_PEER_ISS, 0, 4096, &o, NULL, 0);
         struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-        const struct fsm_seg *s = fsm_expect(&f, SYN | ACK, status_of(child).iss, FSM_PEER_ISS + 1);
+        const struct fsm_seg *s =
+            fsm_expect(&f, SYN | ACK, fsm_conn_status(child).iss, FSM_PEER_ISS + 1);
         assert_int_equal(s->opts.has, SY_OPT_MSS | offer[i]);
         if (offer[i] == SY_OPT_TS) assert_int_equal(s->opts.ts_ecr, 77);
-        struct synack_status st = status_of(child);
+        struct synack_status st = fsm_conn_status(child);
         assert_int_equal(st.snd_mss, 1000);
         assert_int_equal(st.snd_wscale, offer[i] == SY_OPT_WSCALE ? 3 : -1);
         assert_int_equal(st.sack_permitted, offer[i] == SY_OPT_SACK_PERM);
@@ -272,10 +250,11 @@ static void test_listen_options_we_do_not_offer_are_not_answered(void **state)
                             .ts_val = 5};
     fsm_send_opts(&f, SYN, FSM_PEER_ISS, 0, 65535, &o, NULL, 0);
     struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-    const struct fsm_seg *s = fsm_expect(&f, SYN | ACK, status_of(child).iss, FSM_PEER_ISS + 1);
+    const struct fsm_seg *s =
+        fsm_expect(&f, SYN | ACK, fsm_conn_status(child).iss, FSM_PEER_ISS + 1);
     assert_int_equal(s->opts.has, SY_OPT_MSS);
     assert_int_equal(s->opts.mss, 1000); /* cfg.mss */
-    struct synack_status st = status_of(child);
+    struct synack_status st = fsm_conn_status(child);
     assert_int_equal(st.snd_mss, 1400);
     assert_int_equal(st.snd_wscale, -1);
     assert_int_equal(st.rcv_wscale, -1);
@@ -293,12 +272,12 @@ static void test_listen_syn_with_data_or_fin_acks_the_syn_only(void **state)
     /* "Set RCV.NXT to SEG.SEQ+1": text on the SYN is not acknowledged here (no TFO). */
     fsm_send(&f, SYN | PSH, FSM_PEER_ISS, 0, "early", 5);
     struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-    fsm_expect(&f, SYN | ACK, status_of(child).iss, FSM_PEER_ISS + 1);
+    fsm_expect(&f, SYN | ACK, fsm_conn_status(child).iss, FSM_PEER_ISS + 1);
     fsm_expect_none(&f);
-    assert_int_equal(status_of(child).recv_queued, 0);
+    assert_int_equal(fsm_conn_status(child).recv_queued, 0);
     send_from(&f, FSM_RPORT + 1, SYN | FIN, 9000, 0, NULL);
     child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-    fsm_expect(&f, SYN | ACK, status_of(child).iss, 9001);
+    fsm_expect(&f, SYN | ACK, fsm_conn_status(child).iss, 9001);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(child), SYNACK_SYN_RECEIVED);
     fsm_free(&f);
@@ -313,9 +292,9 @@ static void test_listen_peer_mss_is_clamped_to_what_our_device_carries(void **st
     struct sy_tcp_opts o = {.has = SY_OPT_MSS, .mss = 9000};
     fsm_send_opts(&f, SYN, FSM_PEER_ISS, 0, 4096, &o, NULL, 0);
     struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-    fsm_expect(&f, SYN | ACK, status_of(child).iss, FSM_PEER_ISS + 1);
+    fsm_expect(&f, SYN | ACK, fsm_conn_status(child).iss, FSM_PEER_ISS + 1);
     /* RFC 9293 §3.7.1: Eff.snd.MSS = min(SendMSS+20, MMS_S) - 20; MMS_S = 1500 - 20. */
-    assert_int_equal(status_of(child).snd_mss, 1460);
+    assert_int_equal(fsm_conn_status(child).snd_mss, 1460);
     fsm_free(&f);
 }
 
@@ -333,8 +312,8 @@ static void test_listen_segment_without_syn_ack_rst_is_dropped_silently(void **s
     fsm_expect_none(&f);
     fsm_send(&f, 0, 5000, 0, NULL, 0);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_LISTEN_BAD), 3);
-    assert_int_equal(rsts(&f, SYNACK_RST_LISTEN_ACK), 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_LISTEN_BAD), 3);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_LISTEN_ACK), 0);
     assert_int_equal(synack_conn_state(f.listener), SYNACK_LISTEN);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     fsm_free(&f);
@@ -355,13 +334,13 @@ static void test_listen_syn_queue_full_drops_syn_without_reply(void **state)
     syn_from(&f, 40002, 200);
     send_from(&f, 40003, SYN, 300, 0, NULL);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_SYN_QUEUE_FULL), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_SYN_QUEUE_FULL), 1);
     assert_int_equal(synack_stack_conn_count(f.st), 3);
     /* One half-open child completes: its place in the queue is free again. */
     send_from(&f, 40001, ACK, 101, iss1 + 1, NULL);
     fsm_expect_none(&f);
     syn_from(&f, 40003, 300);
-    assert_int_equal(drops(&f, SYNACK_DROP_SYN_QUEUE_FULL), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_SYN_QUEUE_FULL), 1);
     assert_int_equal(synack_stack_conn_count(f.st), 4);
     fsm_free(&f);
 }
@@ -377,14 +356,14 @@ static void test_listen_accept_queue_full_drops_syn_without_reply(void **state)
     fsm_expect_none(&f);
     send_from(&f, 40002, SYN, 200, 0, NULL);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_ACCEPT_QUEUE_FULL), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_ACCEPT_QUEUE_FULL), 1);
     assert_int_equal(synack_stack_conn_count(f.st), 2);
     /* Accepting makes room. */
     struct synack_conn *c;
     assert_int_equal(synack_accept(f.listener, &c), 0);
     assert_int_equal(synack_conn_state(c), SYNACK_ESTABLISHED);
     syn_from(&f, 40002, 200);
-    assert_int_equal(drops(&f, SYNACK_DROP_ACCEPT_QUEUE_FULL), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_ACCEPT_QUEUE_FULL), 1);
     fsm_free(&f);
 }
 
@@ -400,12 +379,12 @@ static void test_listen_accept_backlog_holds_when_children_complete_together(voi
     send_from(&f, 40001, ACK, 101, iss1 + 1, NULL);
     fsm_expect_none(&f);
     struct synack_conn *second = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-    assert_int_equal(status_of(second).iss, iss2);
+    assert_int_equal(fsm_conn_status(second).iss, iss2);
     /* The second completes while the queue is full: its ACK is dropped and counted, the child
      * stays half-open (as Linux), and the queue never holds more than the backlog. */
     send_from(&f, 40002, ACK, 201, iss2 + 1, NULL);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_ACCEPT_QUEUE_FULL), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_ACCEPT_QUEUE_FULL), 1);
     assert_int_equal(synack_conn_state(second), SYNACK_SYN_RECEIVED);
     struct synack_conn *c;
     assert_int_equal(synack_accept(f.listener, &c), 0);

@@ -13,38 +13,6 @@
 
 #include "fsm.h"
 
-static struct synack_status status_of(const struct fsm *f)
-{
-    struct synack_status st;
-    assert_int_equal(synack_status(f->conn, &st), 0);
-    return st;
-}
-
-static uint64_t drops(const struct fsm *f, enum synack_drop_reason r)
-{
-    return synack_stack_counters(f->st)->drops[r];
-}
-
-static uint64_t rsts(const struct fsm *f, enum synack_rst_reason r)
-{
-    return synack_stack_counters(f->st)->rst_sent[r];
-}
-
-static size_t count_events(const struct fsm *f, enum synack_event_type t)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < f->nev; i++)
-        n += f->ev[i].type == t;
-    return n;
-}
-
-static const struct synack_event *last_state_event(const struct fsm *f)
-{
-    for (size_t i = f->nev; i-- > 0;)
-        if (f->ev[i].type == SYNACK_EV_STATE) return &f->ev[i];
-    return NULL;
-}
-
 static struct synack_conn *last_conn_into(const struct fsm *f, enum synack_state st)
 {
     for (size_t i = f->nev; i-- > 0;)
@@ -65,22 +33,22 @@ static void test_syn_received_ack_establishes_passive_child_and_it_is_acceptable
     fsm_syn_received(&f);
     struct synack_conn *c = NULL;
     assert_int_equal(synack_accept(f.listener, &c), -EAGAIN);
-    assert_int_equal(count_events(&f, SYNACK_EV_ACCEPTABLE), 0);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ACCEPTABLE), 0);
     fsm_at(&f, SYNACK_MSEC(40));
     fsm_send_opts(&f, ACK, f.peer_nxt, f.iss + 1, 4000, NULL, NULL, 0);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
-    const struct synack_event *ev = last_state_event(&f);
+    const struct synack_event *ev = fsm_last_state_event(&f);
     assert_ptr_equal(ev->conn, f.conn);
     assert_int_equal(ev->old_state, SYNACK_SYN_RECEIVED);
     assert_int_equal(ev->cause, SYNACK_CAUSE_RCV_ACK);
     /* The listener is told, and accept hands over exactly this child. */
-    assert_int_equal(count_events(&f, SYNACK_EV_ACCEPTABLE), 1);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ACCEPTABLE), 1);
     assert_ptr_equal(f.ev[f.nev - 1].conn, f.listener);
     assert_int_equal(synack_accept(f.listener, &c), 0);
     assert_ptr_equal(c, f.conn);
     assert_int_equal(synack_accept(f.listener, &c), -EAGAIN);
-    struct synack_status st = status_of(&f);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.snd_una, f.iss + 1);
     assert_int_equal(st.snd_wnd, 4000);         /* SND.WND from the ACK (SND.WL1/WL2 set) */
     assert_int_equal(st.rto, SYNACK_MSEC(200)); /* 40 ms sample: 40 + 4*20 = 120 -> rto_min */
@@ -97,8 +65,8 @@ static void test_syn_received_ack_establishes_active_open(void **state)
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, NULL, 0);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
-    assert_int_equal(last_state_event(&f)->old_state, SYNACK_SYN_RECEIVED);
-    assert_int_equal(count_events(&f, SYNACK_EV_ACCEPTABLE), 0);
+    assert_int_equal(fsm_last_state_event(&f)->old_state, SYNACK_SYN_RECEIVED);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ACCEPTABLE), 0);
     fsm_free(&f);
 }
 
@@ -113,7 +81,7 @@ static void test_syn_received_peer_syn_ack_completes_simultaneous_open(void **st
     fsm_send(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, NULL, 0);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
-    assert_int_equal(status_of(&f).rcv_nxt, FSM_PEER_ISS + 1);
+    assert_int_equal(fsm_status(&f).rcv_nxt, FSM_PEER_ISS + 1);
     fsm_free(&f);
 }
 
@@ -158,13 +126,13 @@ static void test_syn_received_ack_window_is_scaled_when_negotiated(void **state)
     struct sy_tcp_opts o = {.has = SY_OPT_MSS | SY_OPT_WSCALE, .mss = 1460, .wscale = 3};
     fsm_send_opts(&f, SYN, FSM_PEER_ISS, 0, 5000, &o, NULL, 0);
     f.conn = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-    f.iss = status_of(&f).iss;
+    f.iss = fsm_status(&f).iss;
     fsm_expect(&f, SYN | ACK, f.iss, FSM_PEER_ISS + 1);
-    assert_int_equal(status_of(&f).snd_wnd, 5000); /* the SYN's window: unscaled */
+    assert_int_equal(fsm_status(&f).snd_wnd, 5000); /* the SYN's window: unscaled */
     fsm_send_opts(&f, ACK, FSM_PEER_ISS + 1, f.iss + 1, 100, NULL, NULL, 0);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
-    assert_int_equal(status_of(&f).snd_wnd, 800); /* RFC 7323 §2.2: scaled from now on */
+    assert_int_equal(fsm_status(&f).snd_wnd, 800); /* RFC 7323 §2.2: scaled from now on */
     fsm_free(&f);
 }
 
@@ -186,7 +154,7 @@ static void test_syn_received_bad_ack_gets_rst_seq_seg_ack(void **state)
         fsm_send(&f, ACK, f.peer_nxt, f.iss + 2, NULL, 0);
         fsm_expect(&f, RST, f.iss + 2, 0);
         fsm_expect_none(&f);
-        assert_int_equal(rsts(&f, SYNACK_RST_BAD_ACK), 2);
+        assert_int_equal(fsm_rsts(&f, SYNACK_RST_BAD_ACK), 2);
         assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_RECEIVED);
         /* The connection stays: the right ACK still completes it. */
         fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, NULL, 0);
@@ -204,9 +172,9 @@ static void test_syn_received_segment_without_ack_bit_is_dropped(void **state)
     fsm_syn_received(&f);
     fsm_send(&f, PSH, f.peer_nxt, 0, "data", 4); /* "if the ACK bit is off, drop" */
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_NO_ACK), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_NO_ACK), 1);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_RECEIVED);
-    assert_int_equal(status_of(&f).rcv_nxt, f.peer_nxt);
+    assert_int_equal(fsm_status(&f).rcv_nxt, f.peer_nxt);
     fsm_free(&f);
 }
 
@@ -222,12 +190,12 @@ static void test_syn_received_rst_in_window_returns_to_listen(void **state)
     fsm_send(&f, RST, f.peer_nxt, 0, NULL, 0);
     fsm_expect_none(&f);
     /* "return this connection to LISTEN state and return. The user need not be informed." */
-    const struct synack_event *ev = last_state_event(&f);
+    const struct synack_event *ev = fsm_last_state_event(&f);
     assert_ptr_equal(ev->conn, child);
     assert_int_equal(ev->old_state, SYNACK_SYN_RECEIVED);
     assert_int_equal(ev->new_state, SYNACK_LISTEN);
     assert_int_equal(ev->cause, SYNACK_CAUSE_RCV_RST);
-    assert_int_equal(count_events(&f, SYNACK_EV_ERROR), 0);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ERROR), 0);
     assert_int_equal(synack_stack_conn_count(f.st), 1); /* the half-open child is gone */
     assert_int_equal(synack_conn_state(f.listener), SYNACK_LISTEN);
     /* "the retransmission queue should be flushed": no SYN,ACK later. */
@@ -258,7 +226,7 @@ static void test_syn_received_active_rst_in_window_is_connection_refused(void **
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
     assert_int_equal(fsm_last_error(&f), -ECONNREFUSED);
     assert_int_equal(synack_conn_error(f.conn), -ECONNREFUSED);
-    assert_int_equal(last_state_event(&f)->old_state, SYNACK_SYN_RECEIVED);
+    assert_int_equal(fsm_last_state_event(&f)->old_state, SYNACK_SYN_RECEIVED);
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER);
     fsm_free(&f);
 }
@@ -280,7 +248,7 @@ static void test_syn_received_rst_in_window_not_at_rcv_nxt_gets_challenge_ack(vo
         fsm_send(&f, RST, f.peer_nxt + SYN_WND - 1, 0, NULL, 0); /* the window's last number */
         fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
         fsm_expect_none(&f);
-        assert_int_equal(drops(&f, SYNACK_DROP_RST_CHALLENGED), 2);
+        assert_int_equal(fsm_drops(&f, SYNACK_DROP_RST_CHALLENGED), 2);
         assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_RECEIVED);
         assert_int_equal(fsm_last_error(&f), 0);
         fsm_free(&f);
@@ -298,7 +266,7 @@ static void test_syn_received_rst_in_window_resets_without_rfc5961(void **state)
     fsm_syn_received(&f);
     fsm_send(&f, RST, f.peer_nxt + 1000, 0, NULL, 0); /* RFC 9293 alone: any in-window RST */
     fsm_expect_none(&f);
-    assert_int_equal(last_state_event(&f)->new_state, SYNACK_LISTEN);
+    assert_int_equal(fsm_last_state_event(&f)->new_state, SYNACK_LISTEN);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     fsm_free(&f);
 
@@ -321,7 +289,7 @@ static void test_syn_received_rst_outside_window_is_dropped(void **state)
     fsm_expect_none(&f);
     fsm_send(&f, RST, f.peer_nxt + SYN_WND, 0, NULL, 0);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_RST_OUT_OF_WINDOW), 2);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_RST_OUT_OF_WINDOW), 2);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_RECEIVED);
     assert_int_equal(synack_stack_conn_count(f.st), 2);
     fsm_free(&f);
@@ -344,8 +312,8 @@ static void test_syn_received_retransmitted_syn_gets_syn_ack_again(void **state)
         fsm_send(&f, SYN, FSM_PEER_ISS, 0, NULL, 0);
         fsm_expect(&f, SYN | ACK, f.iss, FSM_PEER_ISS + 1);
         fsm_expect_none(&f);
-        assert_int_equal(drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
-        struct synack_status st = status_of(&f);
+        assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
+        struct synack_status st = fsm_status(&f);
         assert_int_equal(st.state, SYNACK_SYN_RECEIVED);
         assert_int_equal(st.snd_nxt, f.iss + 1);
         fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, NULL, 0);
@@ -380,7 +348,7 @@ static void test_syn_received_passive_in_window_syn_returns_to_listen(void **sta
      * then return this connection to the LISTEN state and return." */
     fsm_send(&f, SYN, f.peer_nxt + 10, 0, NULL, 0);
     fsm_expect_none(&f);
-    const struct synack_event *ev = last_state_event(&f);
+    const struct synack_event *ev = fsm_last_state_event(&f);
     assert_int_equal(ev->old_state, SYNACK_SYN_RECEIVED);
     assert_int_equal(ev->new_state, SYNACK_LISTEN);
     assert_int_equal(ev->cause, SYNACK_CAUSE_RCV_SYN);
@@ -399,7 +367,7 @@ static void test_syn_received_active_in_window_syn_gets_challenge_ack(void **sta
     fsm_send(&f, SYN, f.peer_nxt + 10, 0, NULL, 0);
     fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_SYN_CHALLENGED), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_SYN_CHALLENGED), 1);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_RECEIVED);
     fsm_free(&f);
 }
@@ -419,12 +387,12 @@ static void test_syn_received_recovers_from_old_duplicate_syn_figure_9(void **st
     /* Line 5: the peer, in SYN-SENT with ISS 100, finds ACK 91 unacceptable: <SEQ=91><RST>. */
     fsm_send(&f, RST, 91, 0, NULL, 0);
     fsm_expect_none(&f);
-    assert_int_equal(last_state_event(&f)->new_state, SYNACK_LISTEN);
+    assert_int_equal(fsm_last_state_event(&f)->new_state, SYNACK_LISTEN);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     /* Lines 6-8: the real SYN <SEQ=100> gets its own SYN,ACK and the ACK establishes. */
     fsm_send(&f, SYN, 100, 0, NULL, 0);
     f.conn = last_conn_into(&f, SYNACK_SYN_RECEIVED);
-    f.iss = status_of(&f).iss;
+    f.iss = fsm_status(&f).iss;
     fsm_expect(&f, SYN | ACK, f.iss, 101);
     fsm_expect_none(&f);
     fsm_send(&f, ACK, 101, f.iss + 1, NULL, 0);
@@ -450,14 +418,14 @@ static void test_syn_received_syn_ack_retransmitted_on_timeout(void **state)
     fsm_at(&f, SYNACK_SEC(1));
     fsm_expect(&f, SYN | ACK, f.iss, f.peer_nxt);
     fsm_expect_none(&f);
-    assert_int_equal(count_events(&f, SYNACK_EV_RETRANSMIT), 1);
-    assert_int_equal(status_of(&f).retransmits, 1);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_RETRANSMIT), 1);
+    assert_int_equal(fsm_status(&f).retransmits, 1);
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_SEC(3)); /* backed off: 2 s */
     /* The ACK still completes it; RFC 6298 §5.7: RTO 3 s once data transfer begins. */
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, NULL, 0);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
-    assert_int_equal(status_of(&f).rto, SYNACK_SEC(3));
+    assert_int_equal(fsm_status(&f).rto, SYNACK_SEC(3));
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER);
     fsm_free(&f);
 }
@@ -476,8 +444,8 @@ static void test_syn_received_close_sends_fin_and_enters_fin_wait_1(void **state
     fsm_expect(&f, FIN | ACK, f.iss + 1, f.peer_nxt);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_FIN_WAIT_1);
-    assert_int_equal(last_state_event(&f)->old_state, SYNACK_SYN_RECEIVED);
-    assert_int_equal(last_state_event(&f)->cause, SYNACK_CAUSE_USER_CLOSE);
+    assert_int_equal(fsm_last_state_event(&f)->old_state, SYNACK_SYN_RECEIVED);
+    assert_int_equal(fsm_last_state_event(&f)->cause, SYNACK_CAUSE_USER_CLOSE);
     /* The peer ACKs our SYN and our FIN together: FIN-WAIT-2. */
     fsm_send(&f, ACK, f.peer_nxt, f.iss + 2, NULL, 0);
     fsm_expect_none(&f);
@@ -534,7 +502,7 @@ static void test_syn_received_abort_sends_rst(void **state)
     const struct fsm_seg *s = fsm_expect(&f, RST, f.iss + 1, 0);
     assert_int_equal(s->len, 0);
     fsm_expect_none(&f);
-    assert_int_equal(rsts(&f, SYNACK_RST_ABORT), 1);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_ABORT), 1);
     assert_int_equal(fsm_count_state(&f, SYNACK_CLOSED), 1);
     assert_int_equal(synack_stack_conn_count(f.st), 0);
     fsm_at(&f, SYNACK_SEC(5));

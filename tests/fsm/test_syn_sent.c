@@ -12,38 +12,6 @@
 
 #include "fsm.h"
 
-static struct synack_status status_of(const struct fsm *f)
-{
-    struct synack_status st;
-    assert_int_equal(synack_status(f->conn, &st), 0);
-    return st;
-}
-
-static uint64_t drops(const struct fsm *f, enum synack_drop_reason r)
-{
-    return synack_stack_counters(f->st)->drops[r];
-}
-
-static uint64_t rsts(const struct fsm *f, enum synack_rst_reason r)
-{
-    return synack_stack_counters(f->st)->rst_sent[r];
-}
-
-static size_t count_events(const struct fsm *f, enum synack_event_type t)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < f->nev; i++)
-        n += f->ev[i].type == t;
-    return n;
-}
-
-static const struct synack_event *last_state_event(const struct fsm *f)
-{
-    for (size_t i = f->nev; i-- > 0;)
-        if (f->ev[i].type == SYNACK_EV_STATE) return &f->ev[i];
-    return NULL;
-}
-
 /* Active open; returns our SYN (the fixture's fsm_syn_sent drops it). */
 static struct fsm_seg connect_syn(struct fsm *f)
 {
@@ -70,13 +38,13 @@ static void test_syn_sent_connect_sends_syn_with_our_options(void **state)
     assert_int_equal(syn.opts.mss, 1460);
     assert_int_equal(syn.opts.wscale, 1);
     assert_int_equal(syn.opts.ts_ecr, 0);
-    struct synack_status st = status_of(&f);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.state, SYNACK_SYN_SENT);
     assert_int_equal(st.iss, syn.seq);
     assert_int_equal(st.snd_una, syn.seq);
     assert_int_equal(st.snd_nxt, syn.seq + 1);
-    assert_int_equal(last_state_event(&f)->old_state, SYNACK_CLOSED);
-    assert_int_equal(last_state_event(&f)->cause, SYNACK_CAUSE_USER_OPEN);
+    assert_int_equal(fsm_last_state_event(&f)->old_state, SYNACK_CLOSED);
+    assert_int_equal(fsm_last_state_event(&f)->cause, SYNACK_CAUSE_USER_OPEN);
     fsm_free(&f);
 }
 
@@ -96,7 +64,7 @@ static void test_syn_sent_syn_ack_establishes_and_sends_ack(void **state)
     assert_int_equal(s->wnd, 65535); /* no window scaling: the peer offered none */
     assert_int_equal(s->opts.has, 0);
     fsm_expect_none(&f);
-    struct synack_status st = status_of(&f);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.state, SYNACK_ESTABLISHED);
     assert_int_equal(st.snd_una, f.iss + 1);
     assert_int_equal(st.snd_nxt, f.iss + 1);
@@ -106,8 +74,8 @@ static void test_syn_sent_syn_ack_establishes_and_sends_ack(void **state)
     assert_int_equal(st.snd_mss, 536); /* no MSS option (§3.7.1) */
     /* RFC 6298 §2.2: the SYN's round trip (100 ms) is the first sample: 100 + 4 * 50 ms. */
     assert_int_equal(st.rto, SYNACK_MSEC(300));
-    assert_int_equal(last_state_event(&f)->old_state, SYNACK_SYN_SENT);
-    assert_int_equal(last_state_event(&f)->cause, SYNACK_CAUSE_RCV_SYNACK);
+    assert_int_equal(fsm_last_state_event(&f)->old_state, SYNACK_SYN_SENT);
+    assert_int_equal(fsm_last_state_event(&f)->cause, SYNACK_CAUSE_RCV_SYNACK);
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER); /* nothing in flight */
     assert_int_equal(synack_stack_counters(f.st)->conns_established, 1);
     fsm_free(&f);
@@ -164,8 +132,8 @@ static void test_syn_sent_ack_at_or_below_iss_gets_rst_seq_seg_ack(void **state)
     fsm_expect(&f, RST, f.iss - 1000, 0);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_SENT);
-    assert_int_equal(rsts(&f, SYNACK_RST_SYN_SENT_ACK), 2);
-    assert_int_equal(drops(&f, SYNACK_DROP_SYN_SENT_BAD), 2);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_SYN_SENT_ACK), 2);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_SYN_SENT_BAD), 2);
     /* The connection is untouched: the right SYN,ACK still completes it. */
     fsm_send(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, NULL, 0);
     fsm_expect(&f, ACK, f.iss + 1, FSM_PEER_ISS + 1);
@@ -186,8 +154,8 @@ static void test_syn_sent_ack_beyond_snd_nxt_gets_rst_seq_seg_ack(void **state)
     fsm_expect(&f, RST, f.iss + 100000, 0);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_SENT);
-    assert_int_equal(status_of(&f).snd_una, f.iss);
-    assert_int_equal(rsts(&f, SYNACK_RST_SYN_SENT_ACK), 2);
+    assert_int_equal(fsm_status(&f).snd_una, f.iss);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_SYN_SENT_ACK), 2);
     fsm_free(&f);
 }
 
@@ -203,8 +171,8 @@ static void test_syn_sent_bad_ack_with_rst_is_dropped_without_reply(void **state
     fsm_send(&f, RST | ACK, 0, f.iss + 2, NULL, 0);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_SENT);
-    assert_int_equal(rsts(&f, SYNACK_RST_SYN_SENT_ACK), 0);
-    assert_int_equal(drops(&f, SYNACK_DROP_SYN_SENT_BAD), 2);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_SYN_SENT_ACK), 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_SYN_SENT_BAD), 2);
     assert_int_equal(fsm_last_error(&f), 0);
     fsm_free(&f);
 }
@@ -224,9 +192,9 @@ static void test_syn_sent_rst_with_acceptable_ack_is_connection_refused(void **s
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
     assert_int_equal(fsm_last_error(&f), -ECONNREFUSED);
-    assert_int_equal(count_events(&f, SYNACK_EV_ERROR), 1);
-    assert_int_equal(last_state_event(&f)->old_state, SYNACK_SYN_SENT);
-    assert_int_equal(last_state_event(&f)->cause, SYNACK_CAUSE_RCV_RST);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ERROR), 1);
+    assert_int_equal(fsm_last_state_event(&f)->old_state, SYNACK_SYN_SENT);
+    assert_int_equal(fsm_last_state_event(&f)->cause, SYNACK_CAUSE_RCV_RST);
     assert_int_equal(synack_conn_error(f.conn), -ECONNREFUSED);
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER); /* no SYN timer */
     fsm_at(&f, SYNACK_SEC(10));
@@ -248,7 +216,7 @@ static void test_syn_sent_rst_without_ack_is_dropped(void **state)
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_SENT);
     assert_int_equal(fsm_last_error(&f), 0);
-    assert_int_equal(drops(&f, SYNACK_DROP_SYN_SENT_BAD), 2);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_SYN_SENT_BAD), 2);
     fsm_free(&f);
 }
 
@@ -279,15 +247,15 @@ static void test_syn_sent_bare_syn_enters_syn_received_with_syn_ack(void **state
     assert_int_equal(s->opts.has, SY_OPT_MSS); /* the peer's SYN offered nothing */
     assert_int_equal(s->opts.mss, 1460);
     fsm_expect_none(&f);
-    struct synack_status st = status_of(&f);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.state, SYNACK_SYN_RECEIVED);
     assert_int_equal(st.irs, FSM_PEER_ISS);
     assert_int_equal(st.rcv_nxt, FSM_PEER_ISS + 1);
     assert_int_equal(st.snd_una, f.iss);
     assert_int_equal(st.snd_nxt, f.iss + 1);
     assert_int_equal(st.snd_wnd, FSM_PEER_WND); /* SND.WND <- SEG.WND */
-    assert_int_equal(last_state_event(&f)->old_state, SYNACK_SYN_SENT);
-    assert_int_equal(last_state_event(&f)->cause, SYNACK_CAUSE_RCV_SYN);
+    assert_int_equal(fsm_last_state_event(&f)->old_state, SYNACK_SYN_SENT);
+    assert_int_equal(fsm_last_state_event(&f)->cause, SYNACK_CAUSE_RCV_SYN);
     /* The ACK of our SYN completes it (SYN-RECEIVED -> ESTABLISHED), with nothing sent. */
     fsm_send(&f, ACK, FSM_PEER_ISS + 1, f.iss + 1, NULL, 0);
     fsm_expect_none(&f);
@@ -307,7 +275,7 @@ static void test_syn_sent_bare_syn_answers_only_offered_options(void **state)
     assert_int_equal(s->opts.has, SY_OPT_MSS | SY_OPT_TS);
     assert_int_equal(s->opts.ts_ecr, 4242);
     fsm_expect_none(&f);
-    struct synack_status st = status_of(&f);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.snd_mss, 1000);
     assert_true(st.timestamps);
     assert_false(st.sack_permitted);
@@ -331,11 +299,11 @@ static void test_syn_sent_segment_without_syn_or_rst_is_dropped(void **state)
     fsm_expect_none(&f);
     fsm_send(&f, FIN, FSM_PEER_ISS, 0, NULL, 0);
     fsm_expect_none(&f);
-    assert_int_equal(drops(&f, SYNACK_DROP_SYN_SENT_BAD), 4);
-    struct synack_status st = status_of(&f);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_SYN_SENT_BAD), 4);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.state, SYNACK_SYN_SENT);
     assert_int_equal(st.snd_una, f.iss); /* the bare ACK did not advance SND.UNA */
-    assert_int_equal(count_events(&f, SYNACK_EV_RST_SENT), 0);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_RST_SENT), 0);
     fsm_free(&f);
 }
 
@@ -358,7 +326,7 @@ static void test_syn_sent_all_options_negotiated_when_both_offer(void **state)
     assert_int_equal(s->opts.ts_ecr, 9999);
     assert_int_equal(s->wnd, 32768); /* 64 KiB >> our shift of 1 */
     fsm_expect_none(&f);
-    struct synack_status st = status_of(&f);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.snd_wscale, 5);
     assert_int_equal(st.rcv_wscale, 1);
     assert_true(st.timestamps);
@@ -380,7 +348,7 @@ static void test_syn_sent_options_off_when_peer_does_not_offer(void **state)
     assert_int_equal(s->opts.has, 0);
     assert_int_equal(s->wnd, 65535); /* no scaling: the real window, capped at 16 bits */
     fsm_expect_none(&f);
-    struct synack_status st = status_of(&f);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.snd_wscale, -1);
     assert_int_equal(st.rcv_wscale, -1);
     assert_false(st.timestamps);
@@ -409,7 +377,7 @@ static void test_syn_sent_options_off_when_we_do_not_offer(void **state)
     const struct fsm_seg *s = fsm_expect(&f, ACK, f.iss + 1, FSM_PEER_ISS + 1);
     assert_int_equal(s->opts.has, 0);
     fsm_expect_none(&f);
-    struct synack_status st = status_of(&f);
+    struct synack_status st = fsm_status(&f);
     assert_int_equal(st.snd_wscale, -1);
     assert_int_equal(st.rcv_wscale, -1);
     assert_false(st.timestamps);
@@ -427,7 +395,7 @@ static void test_syn_sent_peer_wscale_above_14_is_taken_as_14(void **state)
     struct sy_tcp_opts o = {.has = SY_OPT_MSS | SY_OPT_WSCALE, .mss = 1460, .wscale = 15};
     fsm_send_opts(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, 1, &o, NULL, 0);
     fsm_expect(&f, ACK, f.iss + 1, FSM_PEER_ISS + 1);
-    assert_int_equal(status_of(&f).snd_wscale, 14); /* RFC 7323 §2.3 */
+    assert_int_equal(fsm_status(&f).snd_wscale, 14); /* RFC 7323 §2.3 */
     fsm_free(&f);
 }
 
@@ -442,7 +410,7 @@ static void test_syn_sent_send_queues_data_until_established(void **state)
     /* §3.10.2 SYN-SENT: "Queue the data for transmission after entering ESTABLISHED state". */
     assert_int_equal(synack_send(f.conn, "abc", 3, f.now), 3);
     fsm_expect_none(&f);
-    assert_int_equal(status_of(&f).send_queued, 3);
+    assert_int_equal(fsm_status(&f).send_queued, 3);
     char buf[4];
     assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), -EAGAIN); /* §3.10.3 queues */
     fsm_send(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, NULL, 0);
@@ -451,7 +419,7 @@ static void test_syn_sent_send_queues_data_until_established(void **state)
     assert_int_equal(d->len, 3);
     assert_memory_equal(d->data, "abc", 3);
     fsm_expect_none(&f);
-    assert_int_equal(status_of(&f).snd_nxt, f.iss + 4);
+    assert_int_equal(fsm_status(&f).snd_nxt, f.iss + 4);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
     fsm_free(&f);
 }
@@ -466,7 +434,7 @@ static void test_syn_sent_close_enters_closed_without_segment(void **state)
     assert_int_equal(synack_close(f.conn, f.now), 0);
     fsm_expect_none(&f);
     assert_int_equal(fsm_count_state(&f, SYNACK_CLOSED), 1);
-    assert_int_equal(last_state_event(&f)->cause, SYNACK_CAUSE_USER_CLOSE);
+    assert_int_equal(fsm_last_state_event(&f)->cause, SYNACK_CAUSE_USER_CLOSE);
     assert_int_equal(synack_stack_conn_count(f.st), 0);
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER);
     /* The peer's late SYN,ACK finds no connection: <SEQ=SEG.ACK><CTL=RST> (§3.10.7.1). */
@@ -487,8 +455,8 @@ static void test_syn_sent_abort_enters_closed_without_rst(void **state)
     assert_int_equal(synack_abort(f.conn, f.now), 0);
     fsm_expect_none(&f);
     assert_int_equal(fsm_count_state(&f, SYNACK_CLOSED), 1);
-    assert_int_equal(last_state_event(&f)->cause, SYNACK_CAUSE_USER_ABORT);
-    assert_int_equal(count_events(&f, SYNACK_EV_RST_SENT), 0);
+    assert_int_equal(fsm_last_state_event(&f)->cause, SYNACK_CAUSE_USER_ABORT);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_RST_SENT), 0);
     assert_int_equal(synack_stack_conn_count(f.st), 0);
     fsm_at(&f, SYNACK_SEC(5));
     fsm_expect_none(&f); /* no SYN retransmission either */

@@ -13,28 +13,6 @@
 
 #include "fsm.h"
 
-static struct synack_status status_of(const struct synack_conn *c)
-{
-    struct synack_status st;
-    assert_int_equal(synack_status(c, &st), 0);
-    return st;
-}
-
-static size_t count_events(const struct fsm *f, enum synack_event_type t)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < f->nev; i++)
-        n += f->ev[i].type == t;
-    return n;
-}
-
-static const struct synack_event *last_state_event(const struct fsm *f)
-{
-    for (size_t i = f->nev; i-- > 0;)
-        if (f->ev[i].type == SYNACK_EV_STATE) return &f->ev[i];
-    return NULL;
-}
-
 /* The next timer is due at exactly t: nothing a microsecond before, then this segment. */
 static const struct fsm_seg *expect_at(struct fsm *f, synack_time_t t, uint8_t flags, uint32_t seq,
                                        uint32_t ack)
@@ -77,10 +55,10 @@ static void test_timers_open_syn_backoff_then_etimedout(void **state)
         assert_int_equal(s->opts.has, first.opts.has);
         assert_int_equal(s->opts.mss, first.opts.mss);
         assert_int_equal(s->opts.wscale, first.opts.wscale);
-        assert_int_equal(status_of(f.conn).retransmits, i + 1);
+        assert_int_equal(fsm_conn_status(f.conn).retransmits, i + 1);
         assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_SENT);
     }
-    assert_int_equal(count_events(&f, SYNACK_EV_RETRANSMIT), 4);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_RETRANSMIT), 4);
     assert_int_equal(synack_stack_counters(f.st)->retransmits, 4);
     /* The fifth expiry, 16 s after the last SYN: no more tries. */
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_SEC(31));
@@ -90,8 +68,8 @@ static void test_timers_open_syn_backoff_then_etimedout(void **state)
     fsm_at(&f, SYNACK_SEC(31));
     fsm_expect_none(&f); /* nothing to the peer: it never answered */
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
-    assert_int_equal(last_state_event(&f)->old_state, SYNACK_SYN_SENT);
-    assert_int_equal(last_state_event(&f)->cause, SYNACK_CAUSE_TIMEOUT);
+    assert_int_equal(fsm_last_state_event(&f)->old_state, SYNACK_SYN_SENT);
+    assert_int_equal(fsm_last_state_event(&f)->cause, SYNACK_CAUSE_TIMEOUT);
     assert_int_equal(fsm_last_error(&f), -ETIMEDOUT);
     assert_int_equal(synack_stack_counters(f.st)->conns_timed_out, 1);
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER);
@@ -116,7 +94,7 @@ static void test_timers_open_default_syn_retries_keep_trying_for_three_minutes(v
     const synack_time_t at[] = {1, 3, 7, 15, 31, 63, 123};
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
         expect_at(&f, SYNACK_SEC(at[i]), SYN, f.iss, 0);
-    assert_int_equal(status_of(f.conn).retransmits, synack_stack_config(f.st)->syn_retries);
+    assert_int_equal(fsm_conn_status(f.conn).retransmits, synack_stack_config(f.st)->syn_retries);
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_SEC(183));
     fsm_at(&f, SYNACK_SEC(180));
     fsm_expect_none(&f);
@@ -164,7 +142,7 @@ static void test_timers_open_zero_syn_retries_gives_up_at_first_timeout(void **s
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
     assert_int_equal(fsm_last_error(&f), -ETIMEDOUT);
-    assert_int_equal(count_events(&f, SYNACK_EV_RETRANSMIT), 0);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_RETRANSMIT), 0);
     fsm_free(&f);
 }
 
@@ -182,7 +160,7 @@ static void test_timers_open_syn_ack_after_retransmission_stops_the_timer(void *
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER);
-    assert_int_equal(status_of(f.conn).retransmits, 0);
+    assert_int_equal(fsm_conn_status(f.conn).retransmits, 0);
     fsm_at(&f, SYNACK_SEC(100));
     fsm_expect_none(&f);
     fsm_free(&f);
@@ -202,7 +180,7 @@ static void test_timers_open_rto_is_3s_after_retransmitted_syn(void **state)
     fsm_at(&f, SYNACK_MSEC(1500));
     fsm_send(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, NULL, 0);
     fsm_expect(&f, ACK, f.iss + 1, FSM_PEER_ISS + 1);
-    assert_int_equal(status_of(f.conn).rto, SYNACK_SEC(3));
+    assert_int_equal(fsm_conn_status(f.conn).rto, SYNACK_SEC(3));
     assert_int_equal(synack_send(f.conn, "abc", 3, f.now), 3);
     fsm_expect(&f, ACK | PSH, f.iss + 1, FSM_PEER_ISS + 1);
     /* The data is retransmitted 3 s after it was sent. */
@@ -222,7 +200,7 @@ static void test_timers_open_rto_from_sample_without_syn_retransmission(void **s
     fsm_send(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, NULL, 0);
     fsm_expect(&f, ACK, f.iss + 1, FSM_PEER_ISS + 1);
     /* RFC 6298 §2.2: SRTT = 100 ms, RTTVAR = 50 ms, RTO = 100 + 4 * 50 = 300 ms. */
-    assert_int_equal(status_of(f.conn).rto, SYNACK_MSEC(300));
+    assert_int_equal(fsm_conn_status(f.conn).rto, SYNACK_MSEC(300));
     assert_int_equal(synack_send(f.conn, "abc", 3, f.now), 3);
     fsm_expect(&f, ACK | PSH, f.iss + 1, FSM_PEER_ISS + 1);
     expect_at(&f, SYNACK_MSEC(400), ACK | PSH, f.iss + 1, FSM_PEER_ISS + 1);
@@ -251,12 +229,12 @@ static void test_timers_open_syn_ack_backoff_then_child_removed(void **state)
     fsm_at(&f, SYNACK_SEC(15));
     fsm_expect_none(&f);
     /* The half-open child is dropped quietly: nobody holds its handle. */
-    const struct synack_event *ev = last_state_event(&f);
+    const struct synack_event *ev = fsm_last_state_event(&f);
     assert_ptr_equal(ev->conn, child);
     assert_int_equal(ev->old_state, SYNACK_SYN_RECEIVED);
     assert_int_equal(ev->new_state, SYNACK_CLOSED);
     assert_int_equal(ev->cause, SYNACK_CAUSE_TIMEOUT);
-    assert_int_equal(count_events(&f, SYNACK_EV_ERROR), 0);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ERROR), 0);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     assert_int_equal(synack_stack_counters(f.st)->conns_timed_out, 1);
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER);
@@ -315,7 +293,7 @@ static void test_timers_open_simultaneous_open_syn_ack_retransmitted(void **stat
     fsm_send(&f, ACK, FSM_PEER_ISS + 1, f.iss + 1, NULL, 0);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
-    assert_int_equal(status_of(f.conn).rto, SYNACK_SEC(3)); /* RFC 6298 §5.7 */
+    assert_int_equal(fsm_conn_status(f.conn).rto, SYNACK_SEC(3)); /* RFC 6298 §5.7 */
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER);
     fsm_free(&f);
 }
