@@ -80,11 +80,10 @@ static int connect_endpoints(struct synack_stack *s, const struct synack_endpoin
     return pick_port(s, lo, remote);
 }
 
-int synack_connect(struct synack_stack *s, const struct synack_endpoint *local,
-                   const struct synack_endpoint *remote, synack_time_t now,
-                   struct synack_conn **out)
+/* A TCB for a fully specified 4-tuple, held by the application and in the demux. */
+static int conn_for_tuple(struct synack_stack *s, const struct synack_endpoint *local,
+                          const struct synack_endpoint *remote, struct synack_conn **out)
 {
-    if (!s || !remote || !out) return -EINVAL;
     struct synack_endpoint lo;
     int dev, err = connect_endpoints(s, local, remote, &lo, &dev);
     if (err) return err;
@@ -96,8 +95,18 @@ int synack_connect(struct synack_stack *s, const struct synack_endpoint *local,
     c->user_ref = true;
     sy_opts_init(c);
     sy_demux_insert(s, c);
-    sy_open_active(c, SYNACK_CAUSE_USER_OPEN, now);
     *out = c;
+    return 0;
+}
+
+int synack_connect(struct synack_stack *s, const struct synack_endpoint *local,
+                   const struct synack_endpoint *remote, synack_time_t now,
+                   struct synack_conn **out)
+{
+    if (!s || !remote || !out) return -EINVAL;
+    int err = conn_for_tuple(s, local, remote, out);
+    if (err) return err;
+    sy_open_active(*out, SYNACK_CAUSE_USER_OPEN, now);
     return 0;
 }
 
@@ -117,20 +126,10 @@ int synack_listen_for(struct synack_stack *s, const struct synack_endpoint *loca
                       struct synack_conn **out)
 {
     if (!s || !local || !remote || !out || local->port == 0) return -EINVAL;
-    struct synack_endpoint lo;
-    int dev, err = connect_endpoints(s, local, remote, &lo, &dev);
+    int err = conn_for_tuple(s, local, remote, out);
     if (err) return err;
-    struct synack_conn *c = sy_conn_new(s, true);
-    if (!c) return -ENOMEM;
-    c->local = lo;
-    c->remote = *remote;
-    c->dev = dev;
-    c->user_ref = true;
-    c->listen_tcb = true;
-    sy_opts_init(c);
-    sy_demux_insert(s, c);
-    sy_set_state(c, SYNACK_LISTEN, SYNACK_CAUSE_USER_OPEN, now);
-    *out = c;
+    (*out)->listen_tcb = true;
+    sy_set_state(*out, SYNACK_LISTEN, SYNACK_CAUSE_USER_OPEN, now);
     return 0;
 }
 
