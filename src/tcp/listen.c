@@ -91,16 +91,9 @@ void sy_listen_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_
     c->passive = true;
     /* §3.10.7.2: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, ISS selected, SND.NXT = ISS+1, SND.UNA = ISS.
      * Data on the SYN is not acknowledged: the peer sends it again (no TCP Fast Open). */
-    c->irs = seg->tcp.seq;
-    c->rcv_nxt = c->irs + 1;
-    c->rcv_adv = c->rcv_nxt;
-    c->rcv_syn = true;
+    sy_take_syn(c, seg);
     c->iss = sy_isn(s, &c->local, &c->remote, now);
     c->snd_una = c->snd_nxt = c->snd_max = c->iss;
-    c->snd_wnd = seg->tcp.wnd; /* RFC 7323 §2.2: unscaled in a SYN */
-    c->max_snd_wnd = c->snd_wnd;
-    c->snd_wl1 = seg->tcp.seq;
-    sy_opts_from_syn(c, &seg->tcp);
     s->counters.conns_opened_passive++;
     sy_set_state(c, SYNACK_SYN_RECEIVED, SYNACK_CAUSE_RCV_SYN, now);
     sy_output(c, now);

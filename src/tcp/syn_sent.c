@@ -4,8 +4,9 @@
 #include "tcp/tcb.h"
 #include "util/seq.h"
 
-/* The peer's SYN: IRS, RCV.NXT, its options and window. */
-static void take_syn(struct synack_conn *c, const struct sy_seg *seg)
+/* The peer's SYN (§3.10.7.2, §3.10.7.3): IRS = SEG.SEQ, RCV.NXT = SEG.SEQ+1, its options, and
+ * its window, unscaled in a SYN (RFC 7323 §2.2). */
+void sy_take_syn(struct synack_conn *c, const struct sy_seg *seg)
 {
     c->irs = seg->tcp.seq;
     c->rcv_nxt = c->irs + 1;
@@ -65,7 +66,7 @@ void sy_input_syn_sent(struct synack_conn *c, struct sy_seg *seg, synack_time_t 
         sy_stack_drop(s, c, SYNACK_DROP_SYN_SENT_BAD, now);
         return;
     }
-    take_syn(c, seg);
+    sy_take_syn(c, seg);
     if (ack && sy_seq_gt(t->ack, c->iss)) {
         syn_sent_established(c, seg, now);
         return;

@@ -193,6 +193,8 @@ void sy_listen_close(struct synack_conn *l, synack_time_t now);
 void sy_listen_return(struct synack_conn *c, enum synack_cause why, synack_time_t now);
 /* Fill a TCB from the SYN that arrived in LISTEN (§3.10.7.2) and send the SYN,ACK. */
 void sy_listen_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now);
+/* Record the peer's SYN: IRS, RCV.NXT, options, window (syn_sent.c). */
+void sy_take_syn(struct synack_conn *c, const struct sy_seg *seg);
 /* Active OPEN of a prepared TCB: ISS, SYN-SENT, SYN (§3.10.1). */
 void sy_open_active(struct synack_conn *c, enum synack_cause why, synack_time_t now);
 
