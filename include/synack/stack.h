@@ -7,6 +7,9 @@
 
 struct synack_stack;
 
+/* Congestion control algorithms (RFC 9438 CUBIC, RFC 5681/6582 NewReno). */
+enum synack_cc { SYNACK_CC_CUBIC = 0, SYNACK_CC_NEWRENO, SYNACK_CC_COUNT };
+
 /* Settings. synack_config_init() fills the documented defaults. */
 struct synack_config {
     uint64_t seed;     /* secret for ISNs (RFC 6528) and ephemeral ports; 0 = fixed default */
@@ -29,6 +32,17 @@ struct synack_config {
     unsigned syn_backlog; /* half-open connections per listener (default 128) */
     unsigned max_conns;   /* connections per stack, 0 = unlimited */
     uint16_t ephemeral_lo, ephemeral_hi; /* local port range for connect (default 49152-65535) */
+
+    /* Data transfer. */
+    enum synack_cc cc;            /* congestion control (default CUBIC) */
+    unsigned initial_window;      /* initial cwnd in segments (RFC 6928: default 10) */
+    bool nodelay;                 /* turn Nagle's algorithm off (TCP_NODELAY) for new connections */
+    synack_time_t delack_timeout; /* delayed-ACK timer, < 500 ms (§3.8.6.3; default 40 ms) */
+    bool keepalive;               /* send keepalives (§3.8.4; default off) */
+    synack_time_t keepidle;       /* idle time before the first keepalive (default 2 h) */
+    synack_time_t keepintvl;      /* between keepalives (default 75 s) */
+    unsigned keepcnt;             /* unanswered keepalives before ETIMEDOUT (default 9) */
+    synack_time_t user_timeout;   /* unacknowledged data older than this: ETIMEDOUT (0 = off) */
 };
 
 void synack_config_init(struct synack_config *cfg);

@@ -32,6 +32,15 @@ void synack_config_init(struct synack_config *cfg)
     cfg->max_conns = 0;
     cfg->ephemeral_lo = 49152;
     cfg->ephemeral_hi = 65535;
+    cfg->cc = SYNACK_CC_CUBIC;
+    cfg->initial_window = 10; /* RFC 6928 */
+    cfg->nodelay = false;
+    cfg->delack_timeout = SYNACK_MSEC(40); /* Linux's; RFC 9293 §3.8.6.3 wants < 500 ms */
+    cfg->keepalive = false;
+    cfg->keepidle = SYNACK_SEC(7200); /* RFC 9293 §3.8.4: no less than two hours */
+    cfg->keepintvl = SYNACK_SEC(75);
+    cfg->keepcnt = 9;
+    cfg->user_timeout = 0;
 }
 
 static void stack_keys(struct synack_stack *s)
