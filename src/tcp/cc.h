@@ -1,0 +1,61 @@
+/* tcp — congestion control behind a small table of functions, as FreeBSD's cc modules.
+ *
+ * The module owns cwnd and ssthresh outside loss recovery and decides them at a congestion
+ * signal. Inside fast recovery the sender itself inflates and deflates cwnd (RFC 6582 §3.2 for
+ * NewReno-style recovery; with SACK, RFC 6675's pipe), then calls post_recovery.
+ * All sizes are bytes; mss is the sender's segment size (SMSS). */
+#ifndef SY_TCP_CC_H
+#define SY_TCP_CC_H
+
+#include <stdint.h>
+
+#include <synack/stack.h>
+
+enum sy_cc_signal {
+    SY_CC_NDUPACK, /* fast retransmit: three duplicate ACKs or SACK loss detection (RFC 5681 §3.2) */
+    SY_CC_RTO,     /* retransmission timeout (RFC 5681 §3.1, (4)) */
+};
+
+struct sy_cc_cubic {
+    synack_time_t epoch_start; /* 0 = no epoch running */
+    double w_max;              /* segments, before the last reduction */
+    double k;                  /* seconds */
+    double w_est;              /* the Reno-friendly estimate (RFC 9438 §4.3), segments */
+    double cwnd_seg;           /* cwnd in segments, fractional growth kept here */
+    uint32_t last_cwnd_at_signal; /* for fast convergence (RFC 9438 §4.7) */
+};
+
+struct sy_cc {
+    const struct sy_cc_ops *ops;
+    uint32_t cwnd, ssthresh; /* bytes; ssthresh starts "arbitrarily high" (RFC 5681 §3.1) */
+    uint32_t mss;
+    uint32_t flight;         /* FlightSize (bytes outstanding), kept up to date by the sender */
+    uint32_t bytes_acked;    /* congestion avoidance byte counter (RFC 3465 §2.1) */
+    synack_time_t srtt;      /* smoothed RTT, 0 before the first sample, kept by the sender */
+    union {
+        struct sy_cc_cubic cubic;
+    } u;
+};
+
+struct sy_cc_ops {
+    const char *name;
+    /* cwnd = initial window (RFC 6928: min(iw*MSS, max(2*MSS, 14600)) for iw 10; RFC 5681 §3.1
+     * for others), ssthresh = UINT32_MAX. */
+    void (*init)(struct sy_cc *cc, uint32_t mss, unsigned iw_segments, synack_time_t now);
+    /* New data acknowledged outside recovery: slow start or congestion avoidance, with
+     * appropriate byte counting (RFC 3465, L = 2*MSS in slow start). */
+    void (*ack_received)(struct sy_cc *cc, uint32_t acked, synack_time_t now);
+    /* A congestion signal: set ssthresh (and for RTO cwnd = 1 MSS, RFC 5681 §3.1 (4)).
+     * For NDUPACK the module sets ssthresh only; the sender then sets cwnd for recovery. */
+    void (*cong_signal)(struct sy_cc *cc, enum sy_cc_signal sig, synack_time_t now);
+    /* Fast recovery ended (full ACK): cwnd from ssthresh (RFC 6582 §3.2 step 3). */
+    void (*post_recovery)(struct sy_cc *cc, synack_time_t now);
+};
+
+extern const struct sy_cc_ops sy_cc_newreno;
+extern const struct sy_cc_ops sy_cc_cubic;
+
+/* The module of a configured algorithm. */
+const struct sy_cc_ops *sy_cc_lookup(enum synack_cc which);
+
+#endif
