@@ -12,16 +12,17 @@
 #include <synack/stack.h>
 
 enum sy_cc_signal {
-    SY_CC_NDUPACK, /* fast retransmit: three duplicate ACKs or SACK loss detection (RFC 5681 §3.2) */
+    SY_CC_NDUPACK, /* fast retransmit: three duplicate ACKs or SACK loss detection (RFC 5681 §3.2)
+                    */
     SY_CC_RTO,     /* retransmission timeout (RFC 5681 §3.1, (4)) */
 };
 
 struct sy_cc_cubic {
-    synack_time_t epoch_start; /* 0 = no epoch running */
-    double w_max;              /* segments, before the last reduction */
-    double k;                  /* seconds */
-    double w_est;              /* the Reno-friendly estimate (RFC 9438 §4.3), segments */
-    double cwnd_seg;           /* cwnd in segments, fractional growth kept here */
+    synack_time_t epoch_start;    /* 0 = no epoch running */
+    double w_max;                 /* segments, before the last reduction */
+    double k;                     /* seconds */
+    double w_est;                 /* the Reno-friendly estimate (RFC 9438 §4.3), segments */
+    double cwnd_seg;              /* cwnd in segments, fractional growth kept here */
     uint32_t last_cwnd_at_signal; /* for fast convergence (RFC 9438 §4.7) */
 };
 
@@ -29,9 +30,9 @@ struct sy_cc {
     const struct sy_cc_ops *ops;
     uint32_t cwnd, ssthresh; /* bytes; ssthresh starts "arbitrarily high" (RFC 5681 §3.1) */
     uint32_t mss;
-    uint32_t flight;         /* FlightSize (bytes outstanding), kept up to date by the sender */
-    uint32_t bytes_acked;    /* congestion avoidance byte counter (RFC 3465 §2.1) */
-    synack_time_t srtt;      /* smoothed RTT, 0 before the first sample, kept by the sender */
+    uint32_t flight;      /* FlightSize (bytes outstanding), kept up to date by the sender */
+    uint32_t bytes_acked; /* congestion avoidance byte counter (RFC 3465 §2.1) */
+    synack_time_t srtt;   /* smoothed RTT, 0 before the first sample, kept by the sender */
     union {
         struct sy_cc_cubic cubic;
     } u;

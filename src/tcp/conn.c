@@ -20,8 +20,8 @@ struct synack_conn *sy_conn_new(struct synack_stack *s, bool with_buffers)
     c->state = SYNACK_CLOSED;
     c->heap_idx = SIZE_MAX;
     c->deadline = SYNACK_TIME_NEVER;
-    c->rtx_at = SYNACK_TIME_NEVER;
-    c->close_at = SYNACK_TIME_NEVER;
+    for (int i = 0; i < SY_TIMER_COUNT; i++)
+        c->timer[i] = SYNACK_TIME_NEVER;
     c->rto = s->cfg.rto_initial;
     c->snd_mss = SY_TCP_DEFAULT_MSS;
     c->all_next = s->all;

@@ -50,7 +50,8 @@ static void on_enter(struct synack_conn *c, enum synack_state to, synack_time_t 
         break;
     case SYNACK_CLOSED:
         /* §3.10.7.4 "delete the TCB": it leaves the demux and the timers. */
-        c->rtx_at = c->close_at = SYNACK_TIME_NEVER;
+        for (int i = 0; i < SY_TIMER_COUNT; i++)
+            c->timer[i] = SYNACK_TIME_NEVER;
         sy_timer_remove(c);
         if (c->hashed) sy_demux_remove(s, c);
         break;

@@ -87,6 +87,12 @@ void sy_send_ack(struct synack_conn *c, synack_time_t now)
     conn_emit(c, c->snd_nxt, SY_TH_ACK, 0, 0, now);
 }
 
+bool sy_delack_expired(struct synack_conn *c, synack_time_t now)
+{
+    sy_send_ack(c, now);
+    return false;
+}
+
 void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_time_t now)
 {
     struct synack_stack *s = c->stack;
@@ -190,7 +196,7 @@ void sy_output(struct synack_conn *c, synack_time_t now)
     bool unsent = sy_ring_len(&c->sndbuf) > (size_t)(c->snd_nxt - sy_snd_data_seq(c));
     /* RFC 6298 §5.1: run the timer while data is outstanding; also while the peer's window is
      * zero and data waits, so that a probe follows (§3.8.6.1). */
-    if (c->rtx_at == SYNACK_TIME_NEVER && (c->snd_nxt != c->snd_una || unsent))
+    if (!sy_timer_armed(c, SY_TIMER_RTX) && (c->snd_nxt != c->snd_una || unsent))
         sy_timer_rtx_arm(c, now);
 }
 

@@ -16,6 +16,14 @@
 /* RFC 6298 §5.7: RTO after a retransmitted SYN once data transfer begins. */
 #define SY_TCP_RTO_AFTER_SYN_LOSS SYNACK_SEC(3)
 
+/* A connection's timers; the earliest keys it in the stack's heap (timer.c). */
+enum sy_timer {
+    SY_TIMER_CLOSE,  /* TIME-WAIT's 2 MSL, or an orphan's FIN-WAIT-2 timeout */
+    SY_TIMER_RTX,    /* retransmission (RFC 6298), also the zero-window probe (§3.8.6.1) */
+    SY_TIMER_DELACK, /* delayed ACK (§3.8.6.3) */
+    SY_TIMER_COUNT
+};
+
 /* A listener's queues (§3.10.7.2; DESIGN rule 5). */
 struct sy_listen {
     unsigned backlog;                              /* accept queue bound */
@@ -65,8 +73,7 @@ struct synack_conn {
     struct sy_ring sndbuf, rcvbuf;
 
     /* timers: absolute deadlines, SYNACK_TIME_NEVER when off */
-    synack_time_t rtx_at;
-    synack_time_t close_at; /* TIME-WAIT's 2 MSL, or an orphan's FIN-WAIT-2 timeout */
+    synack_time_t timer[SY_TIMER_COUNT]; /* absolute deadlines, SYNACK_TIME_NEVER when off */
     synack_time_t rto;
     unsigned rtx_count;
     /* RTT (RFC 6298): srtt and rttvar in microseconds, 0 before the first sample */
@@ -132,6 +139,14 @@ void sy_timer_update(struct synack_conn *c);
 void sy_timer_remove(struct synack_conn *c);
 void sy_timers_run(struct synack_stack *s, synack_time_t now);
 synack_time_t sy_timers_next(const struct sy_timers *t);
+/* Set or clear one timer (SYNACK_TIME_NEVER clears). */
+void sy_timer_set(struct synack_conn *c, enum sy_timer which, synack_time_t at);
+static inline bool sy_timer_armed(const struct synack_conn *c, enum sy_timer which)
+{
+    return c->timer[which] != SYNACK_TIME_NEVER;
+}
+/* Expiry handlers; true when the connection was freed. */
+bool sy_delack_expired(struct synack_conn *c, synack_time_t now);
 void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now);
 void sy_timer_rtx_stop(struct synack_conn *c);
 void sy_timer_time_wait(struct synack_conn *c, synack_time_t now);

@@ -70,7 +70,9 @@ void sy_timer_remove(struct synack_conn *c)
 void sy_timer_update(struct synack_conn *c)
 {
     struct sy_timers *t = &c->stack->timers;
-    synack_time_t d = c->rtx_at < c->close_at ? c->rtx_at : c->close_at;
+    synack_time_t d = SYNACK_TIME_NEVER;
+    for (int i = 0; i < SY_TIMER_COUNT; i++)
+        if (c->timer[i] < d) d = c->timer[i];
     c->deadline = d;
     if (d == SYNACK_TIME_NEVER) {
         sy_timer_remove(c);
@@ -96,23 +98,26 @@ synack_time_t sy_timers_next(const struct sy_timers *t)
     return t->len ? t->heap[0]->deadline : SYNACK_TIME_NEVER;
 }
 
+void sy_timer_set(struct synack_conn *c, enum sy_timer which, synack_time_t at)
+{
+    c->timer[which] = at;
+    sy_timer_update(c);
+}
+
 void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now)
 {
-    c->rtx_at = now + c->rto;
-    sy_timer_update(c);
+    sy_timer_set(c, SY_TIMER_RTX, now + c->rto);
 }
 
 void sy_timer_rtx_stop(struct synack_conn *c)
 {
-    c->rtx_at = SYNACK_TIME_NEVER;
-    sy_timer_update(c);
+    sy_timer_set(c, SY_TIMER_RTX, SYNACK_TIME_NEVER);
 }
 
 /* §3.10.7.4: TIME-WAIT lasts 2 MSL, restarted by a retransmitted FIN. */
 void sy_timer_time_wait(struct synack_conn *c, synack_time_t now)
 {
-    c->close_at = now + 2 * c->stack->cfg.msl;
-    sy_timer_update(c);
+    sy_timer_set(c, SY_TIMER_CLOSE, now + 2 * c->stack->cfg.msl);
 }
 
 /* RFC 9293 leaves FIN-WAIT-2 unbounded: the peer may send its FIN whenever it likes. Once nobody
@@ -122,8 +127,7 @@ void sy_timer_fin_wait_2(struct synack_conn *c, synack_time_t now)
 {
     synack_time_t t = c->stack->cfg.fin_wait_2_timeout;
     if (c->state != SYNACK_FIN_WAIT_2 || c->user_ref || t == 0) return;
-    c->close_at = now + t;
-    sy_timer_update(c);
+    sy_timer_set(c, SY_TIMER_CLOSE, now + t);
 }
 
 static unsigned rtx_limit(const struct synack_conn *c)
@@ -136,42 +140,49 @@ static unsigned rtx_limit(const struct synack_conn *c)
 
 /* RFC 9293 §3.8.3 (R2): give up and tell the application. A half-open child of a listener is
  * dropped quietly: nobody has its handle yet. */
-static void rtx_give_up(struct synack_conn *c, synack_time_t now)
+static bool rtx_give_up(struct synack_conn *c, synack_time_t now)
 {
     c->stack->counters.conns_timed_out++;
     if (c->user_ref) sy_conn_error(c, -ETIMEDOUT, now);
     sy_set_state(c, SYNACK_CLOSED, SYNACK_CAUSE_TIMEOUT, now);
-    sy_conn_reap(c);
+    return sy_conn_reap(c);
 }
 
 /* RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off the timer. */
-static void rtx_expired(struct synack_conn *c, synack_time_t now)
+static bool rtx_expired(struct synack_conn *c, synack_time_t now)
 {
-    c->rtx_at = SYNACK_TIME_NEVER;
-    if (c->rtx_count >= rtx_limit(c)) {
-        rtx_give_up(c, now);
-        return;
-    }
+    if (c->rtx_count >= rtx_limit(c)) return rtx_give_up(c, now);
     c->rtx_count++;
     c->stack->counters.retransmits++;
     if (c->snd_una == c->iss) c->syn_rtx = true;
     sy_rtt_backoff(c);
     sy_output_retransmit(c, now);
+    return false;
 }
+
+/* TIME-WAIT's end (§3.10.7.4), or an orphan's FIN-WAIT-2 timeout. */
+static bool close_expired(struct synack_conn *c, synack_time_t now)
+{
+    sy_set_state(c, SYNACK_CLOSED,
+                 c->state == SYNACK_TIME_WAIT ? SYNACK_CAUSE_TIME_WAIT_END : SYNACK_CAUSE_TIMEOUT,
+                 now);
+    return sy_conn_reap(c);
+}
+
+/* Handlers by timer, run in this order when several are due. */
+static bool (*const expired[SY_TIMER_COUNT])(struct synack_conn *, synack_time_t) = {
+    [SY_TIMER_CLOSE] = close_expired,
+    [SY_TIMER_RTX] = rtx_expired,
+    [SY_TIMER_DELACK] = sy_delack_expired,
+};
 
 static void conn_expired(struct synack_conn *c, synack_time_t now)
 {
-    if (c->close_at <= now) {
-        c->close_at = SYNACK_TIME_NEVER;
-        sy_set_state(
-            c, SYNACK_CLOSED,
-            c->state == SYNACK_TIME_WAIT ? SYNACK_CAUSE_TIME_WAIT_END : SYNACK_CAUSE_TIMEOUT, now);
-        sy_conn_reap(c);
-        return;
-    }
-    if (c->rtx_at <= now) {
-        rtx_expired(c, now);
-        return;
+    for (int i = 0; i < SY_TIMER_COUNT; i++) {
+        if (c->timer[i] > now) continue;
+        c->timer[i] = SYNACK_TIME_NEVER;
+        if (expired[i](c, now)) return; /* freed */
+        if (c->state == SYNACK_CLOSED) break;
     }
     sy_timer_update(c);
 }
