@@ -50,6 +50,9 @@ int synack_close(struct synack_conn *c, synack_time_t now);
 /* ABORT (§3.10.5): send RST where the RFC says, free the connection and the handle. */
 int synack_abort(struct synack_conn *c, synack_time_t now);
 
+/* Turn Nagle's algorithm (§3.7.4) off or on for this connection (TCP_NODELAY). */
+int synack_set_nodelay(struct synack_conn *c, bool on, synack_time_t now);
+
 /* STATUS (§3.10.6). */
 struct synack_status {
     enum synack_state state;
@@ -62,8 +65,11 @@ struct synack_status {
     size_t send_queued; /* bytes in the send buffer, sent or not */
     size_t recv_queued; /* bytes waiting to be read */
     synack_time_t rto;
-    unsigned retransmits; /* consecutive timeouts */
-    int error;            /* pending error, 0 if none */
+    unsigned retransmits;    /* consecutive timeouts */
+    uint32_t cwnd, ssthresh; /* congestion window and slow-start threshold, bytes */
+    synack_time_t srtt;      /* smoothed RTT, 0 before the first sample */
+    bool in_recovery;        /* in fast recovery */
+    int error;               /* pending error, 0 if none */
 };
 int synack_status(const struct synack_conn *c, struct synack_status *out);
 enum synack_state synack_conn_state(const struct synack_conn *c);

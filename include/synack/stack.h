@@ -80,7 +80,9 @@ void synack_stack_set_event_fn(struct synack_stack *stack, synack_event_fn fn, v
 struct synack_counters {
     uint64_t packets_in, packets_out;
     uint64_t segments_in, segments_out;
-    uint64_t retransmits;
+    uint64_t retransmits;      /* retransmission timeouts */
+    uint64_t fast_retransmits; /* fast retransmits (RFC 5681 §3.2) */
+    uint64_t recoveries;       /* fast recovery episodes entered */
     uint64_t conns_opened_active, conns_opened_passive;
     uint64_t conns_established, conns_reset, conns_timed_out;
     uint64_t drops[SYNACK_DROP_REASON_COUNT];

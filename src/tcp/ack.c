@@ -36,8 +36,9 @@ static bool ack_syn_received(struct synack_conn *c, const struct sy_seg *seg, sy
 }
 
 /* Remove acknowledged data from the send buffer; SYN and FIN occupy no buffer bytes. */
-static void ack_advance(struct synack_conn *c, uint32_t ack, synack_time_t now)
+static void ack_advance(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now)
 {
+    uint32_t ack = seg->tcp.ack;
     uint32_t data_seq = sy_snd_data_seq(c);
     uint32_t data_end = data_seq + (uint32_t)sy_ring_len(&c->sndbuf);
     uint32_t upto = sy_seq_min(ack, data_end);
@@ -45,7 +46,11 @@ static void ack_advance(struct synack_conn *c, uint32_t ack, synack_time_t now)
     if (freed) sy_ring_read(&c->sndbuf, NULL, freed);
     c->snd_una = ack;
     if (sy_seq_lt(c->snd_nxt, ack)) c->snd_nxt = ack;
-    sy_rtt_on_ack(c, ack, now);
+    const struct sy_tcp_opts *o = &seg->tcp.opts;
+    if (c->ts_ok && (o->has & SY_OPT_TS) && o->ts_ecr != 0)
+        sy_rtt_on_ack_ts(c, o->ts_ecr, now);
+    else
+        sy_rtt_on_ack(c, ack, now);
     c->rtx_count = 0;
     /* RFC 6298 §5.2-5.3: stop the timer when all is acknowledged, else restart it. */
     if (c->snd_una == c->snd_max)
@@ -117,8 +122,15 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
     }
     if (c->state == SYNACK_TIME_WAIT) return true; /* only a FIN can matter: eighth step */
     bool zero_before = c->snd_wnd == 0;
-    if (sy_seq_lt(c->snd_una, ack)) ack_advance(c, ack, now);
-    /* Duplicate ACKs (SEG.ACK < SND.UNA) are ignored; fast retransmit comes with loss recovery. */
+    uint32_t wnd_before = c->snd_wnd;
+    if (sy_seq_lt(c->snd_una, ack)) {
+        uint32_t acked = ack - c->snd_una;
+        ack_advance(c, seg, now);
+        sy_recovery_on_ack(c, acked, now);
+    } else if (sy_recovery_is_dupack(c, seg, wnd_before)) {
+        sy_recovery_on_dupack(c, now);
+    }
+    /* Old ACKs (SEG.ACK < SND.UNA) are ignored. */
     if (sy_seq_leq(c->snd_una, ack)) window_update(c, seg);
     /* A probe was answered, window open or not: the peer lives. RFC 1122 §4.2.2.17: while the
      * receiver ACKs the probes the sender MUST keep the connection open, so a closed window

@@ -42,6 +42,7 @@ static void on_enter(struct synack_conn *c, enum synack_state to, synack_time_t 
         /* RFC 6298 §5.7: a retransmitted SYN with no RTT sample: RTO is 3 s for the data. */
         if (c->syn_rtx && c->srtt == 0) c->rto = SY_TCP_RTO_AFTER_SYN_LOSS;
         c->rtx_count = 0;
+        sy_recovery_init(c, now);
         break;
     case SYNACK_TIME_WAIT:
         /* §3.10.7.4: turn off the other timers, start the 2 MSL timer. */

@@ -99,3 +99,8 @@ void sy_opts_init(struct synack_conn *c)
     c->rcv_wscale = cfg->opt_wscale ? our_wscale(c) : 0;
     c->ts_offset = sy_isn(c->stack, &c->remote, &c->local, 0) * 2654435761u;
 }
+
+uint32_t sy_opts_ts_now(const struct synack_conn *c, synack_time_t now)
+{
+    return ts_now(c, now);
+}

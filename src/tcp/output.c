@@ -62,9 +62,8 @@ uint16_t sy_rcv_window_update(struct synack_conn *c, bool syn)
     return (uint16_t)wnd;
 }
 
-/* A segment of this connection: seq, flags, payload (len bytes of the send buffer at off). */
-static void conn_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, size_t len,
-                      synack_time_t now)
+void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, size_t len,
+             synack_time_t now)
 {
     struct synack_stack *s = c->stack;
     bool syn = (flags & SY_TH_SYN) != 0;
@@ -84,7 +83,7 @@ static void conn_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t
 
 void sy_send_ack(struct synack_conn *c, synack_time_t now)
 {
-    conn_emit(c, c->snd_nxt, SY_TH_ACK, 0, 0, now);
+    sy_emit(c, c->snd_nxt, SY_TH_ACK, 0, 0, now);
 }
 
 bool sy_delack_expired(struct synack_conn *c, synack_time_t now)
@@ -124,99 +123,4 @@ void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg, enum sy
     seg_info(&ev.seg, &seg->dst, &seg->src, &h);
     sy_stack_emit(s, &ev, now);
     send_segment(s, NULL, seg->dev, &seg->dst, &seg->src, &h, now);
-}
-
-static bool fin_due(const struct synack_conn *c)
-{
-    return c->state == SYNACK_FIN_WAIT_1 || c->state == SYNACK_CLOSING ||
-           c->state == SYNACK_LAST_ACK;
-}
-
-static void send_syn(struct synack_conn *c, synack_time_t now)
-{
-    conn_emit(c, c->iss, SY_TH_SYN | (c->rcv_syn ? SY_TH_ACK : 0), 0, 0, now);
-    if (c->snd_nxt == c->iss && c->snd_max == c->iss) sy_rtt_on_send(c, c->iss, now);
-    c->snd_nxt = c->iss + 1;
-}
-
-/* Data (and the FIN after it) within the peer's window, MSS-sized. Nagle and congestion control
- * come with the data-transfer work; this sends whatever the window allows. */
-static void send_data(struct synack_conn *c, synack_time_t now)
-{
-    uint32_t data_seq = sy_snd_data_seq(c);
-    size_t total = sy_ring_len(&c->sndbuf);
-    uint32_t mss = sy_opts_payload_mss(c);
-    uint32_t wnd_end = c->snd_una + c->snd_wnd;
-    bool syn_acked = c->snd_una != c->iss;
-    for (;;) {
-        size_t off = c->snd_nxt - data_seq;
-        if (off > total) return; /* the FIN is out */
-        /* Nothing follows our FIN (§3.10.4). Once it is acknowledged SND.UNA is past it and
-         * off is 0 again: without this, FIN-WAIT-1 receiving FIN+ACK-of-our-FIN sent a
-         * second FIN at FIN+1 before the FIN step moved to TIME-WAIT. */
-        if (c->fin_sent && sy_seq_gt(c->snd_nxt, c->fin_seq)) return;
-        size_t n = total - off;
-        uint32_t usable = sy_seq_gt(wnd_end, c->snd_nxt) ? wnd_end - c->snd_nxt : 0;
-        if (!syn_acked) n = 0; /* data waits for ESTABLISHED (§3.10.2) */
-        if (n > usable) n = usable;
-        if (n > mss) n = mss;
-        bool fin = fin_due(c) && off + n == total;
-        if (n == 0 && !fin) return;
-        uint8_t flags = SY_TH_ACK | (n && off + n == total ? SY_TH_PSH : 0) | (fin ? SY_TH_FIN : 0);
-        conn_emit(c, c->snd_nxt, flags, off, n, now);
-        if (sy_seq_geq(c->snd_nxt, c->snd_max)) sy_rtt_on_send(c, c->snd_nxt, now); /* Karn */
-        c->snd_nxt += (uint32_t)n + (fin ? 1u : 0u);
-        if (fin) {
-            c->fin_sent = true;
-            c->fin_seq = c->snd_nxt - 1;
-            return;
-        }
-    }
-}
-
-void sy_output(struct synack_conn *c, synack_time_t now)
-{
-    switch (c->state) {
-    case SYNACK_CLOSED:
-    case SYNACK_LISTEN:
-    case SYNACK_TIME_WAIT:
-    case SYNACK_STATE_COUNT: return;
-    case SYNACK_SYN_SENT:
-    case SYNACK_SYN_RECEIVED:
-    case SYNACK_ESTABLISHED:
-    case SYNACK_CLOSE_WAIT:
-    case SYNACK_FIN_WAIT_1:
-    case SYNACK_CLOSING:
-    case SYNACK_LAST_ACK:
-    case SYNACK_FIN_WAIT_2: break;
-    }
-    if (c->snd_nxt == c->iss) send_syn(c, now);
-    if (c->state != SYNACK_SYN_SENT) send_data(c, now);
-    if (sy_seq_gt(c->snd_nxt, c->snd_max)) c->snd_max = c->snd_nxt;
-    bool unsent = sy_ring_len(&c->sndbuf) > (size_t)(c->snd_nxt - sy_snd_data_seq(c));
-    /* RFC 6298 §5.1: run the timer while data is outstanding; also while the peer's window is
-     * zero and data waits, so that a probe follows (§3.8.6.1). */
-    if (!sy_timer_armed(c, SY_TIMER_RTX) && (c->snd_nxt != c->snd_una || unsent))
-        sy_timer_rtx_arm(c, now);
-}
-
-void sy_output_retransmit(struct synack_conn *c, synack_time_t now)
-{
-    struct synack_event ev = {.type = SYNACK_EV_RETRANSMIT, .conn = c};
-    ev.seg.seq = c->snd_una;
-    sy_stack_emit(c->stack, &ev, now);
-    c->snd_nxt = c->snd_una; /* go back: resend from the oldest unacknowledged byte */
-    uint32_t data_seq = sy_snd_data_seq(c);
-    bool syn_acked = c->snd_una != c->iss;
-    if (syn_acked && c->snd_wnd == 0 && sy_ring_len(&c->sndbuf) > (size_t)(c->snd_nxt - data_seq)) {
-        /* §3.8.6.1: a zero-window probe carries one byte beyond the window. */
-        conn_emit(c, c->snd_nxt, SY_TH_ACK, c->snd_nxt - data_seq, 1, now);
-        /* SND.MAX covers the byte (an ACK of it is acceptable) but SND.NXT stays: a receiver
-         * with a zero window does not take it (§3.10.7.4), so when the window opens the next
-         * segment must start at SND.UNA again, not leave a hole until the next RTO. */
-        if (sy_seq_gt(c->snd_nxt + 1, c->snd_max)) c->snd_max = c->snd_nxt + 1;
-    } else {
-        sy_output(c, now);
-    }
-    sy_timer_rtx_arm(c, now);
 }

@@ -49,3 +49,13 @@ void sy_rtt_backoff(struct synack_conn *c)
     c->rto = clamp_rto(c, c->rto * 2);
     c->rtt_timing = false;
 }
+
+/* RFC 7323 §4.1: with timestamps every ACK of new data carries the TSval it echoes, even for
+ * a retransmission (Karn's ambiguity is gone), so each such ACK gives a sample. */
+void sy_rtt_on_ack_ts(struct synack_conn *c, uint32_t ts_ecr, synack_time_t now)
+{
+    uint32_t ms = sy_opts_ts_now(c, now) - ts_ecr;
+    if (ms > 3600u * 1000u) return; /* an echo from the future or absurdly old: no sample */
+    c->rtt_timing = false;
+    sy_rtt_sample(c, SYNACK_MSEC(ms));
+}

@@ -6,6 +6,7 @@
 #include <synack/conn.h>
 
 #include "stack/stack.h"
+#include "tcp/cc.h"
 #include "util/ring.h"
 #include "wire/tcp.h"
 
@@ -82,6 +83,13 @@ struct synack_conn {
     uint32_t rtt_seq;
     synack_time_t rtt_start;
 
+    /* the sender beyond the sequence space: congestion control and loss recovery */
+    struct sy_cc cc;  /* cc.ops is NULL until ESTABLISHED */
+    bool nodelay;     /* Nagle's algorithm off (TCP_NODELAY) */
+    unsigned dupacks; /* consecutive duplicate ACKs (RFC 5681 §2) */
+    bool in_recovery; /* fast recovery (RFC 6582 §3.2) */
+    uint32_t recover; /* RFC 6582 "recover": SND.MAX when recovery began */
+
     int error; /* pending error for the application, negative errno */
 
     /* listener side */
@@ -156,6 +164,8 @@ void sy_timer_fin_wait_2(struct synack_conn *c, synack_time_t now);
 /* rtt.c — RFC 6298 */
 void sy_rtt_sample(struct synack_conn *c, synack_time_t rtt);
 void sy_rtt_on_ack(struct synack_conn *c, uint32_t ack, synack_time_t now);
+/* RFC 7323 §4.1: a sample from the TSecr of an ACK of new data. */
+void sy_rtt_on_ack_ts(struct synack_conn *c, uint32_t ts_ecr, synack_time_t now);
 void sy_rtt_on_send(struct synack_conn *c, uint32_t seq, synack_time_t now);
 void sy_rtt_backoff(struct synack_conn *c);
 
@@ -169,10 +179,17 @@ void sy_opts_init(struct synack_conn *c);
 void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn);
 void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);
 void sy_opts_on_segment(struct synack_conn *c, const struct sy_seg *seg);
+/* Our timestamp clock now (RFC 7323 §5.4: 1 ms, with a per-connection offset). */
+uint32_t sy_opts_ts_now(const struct synack_conn *c, synack_time_t now);
 /* Payload bytes per segment: the peer's MSS less the options every segment carries (RFC 6691). */
 uint32_t sy_opts_payload_mss(const struct synack_conn *c);
 
-/* output.c */
+/* output.c — emission */
+/* A segment of this connection: seq, flags, and len bytes of the send buffer at offset off. */
+void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, size_t len,
+             synack_time_t now);
+
+/* send.c — what to send: SYN, data within the windows (Nagle, SWS), FIN */
 void sy_output(struct synack_conn *c, synack_time_t now);
 void sy_send_ack(struct synack_conn *c, synack_time_t now);
 /* RST from a connection: <SEQ=SND.NXT><CTL=RST> (§3.10.5). */
@@ -181,6 +198,14 @@ void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Never in reply to a RST. */
 void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg, enum synack_rst_reason why,
                        synack_time_t now);
+/* Fast retransmit: the segment at SND.UNA again (send.c). */
+void sy_output_resend_first(struct synack_conn *c, synack_time_t now);
+/* recovery.c — congestion control and loss recovery */
+void sy_recovery_init(struct synack_conn *c, synack_time_t now);
+bool sy_recovery_is_dupack(const struct synack_conn *c, const struct sy_seg *seg, uint32_t wnd);
+void sy_recovery_on_dupack(struct synack_conn *c, synack_time_t now);
+void sy_recovery_on_ack(struct synack_conn *c, uint32_t acked, synack_time_t now);
+void sy_recovery_on_rto(struct synack_conn *c, synack_time_t now);
 /* Resend from SND.UNA after a retransmission timeout. */
 void sy_output_retransmit(struct synack_conn *c, synack_time_t now);
 /* The window field to send now (scaled unless on a SYN); moves rcv_adv, never back. */

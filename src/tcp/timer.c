@@ -156,6 +156,7 @@ static bool rtx_expired(struct synack_conn *c, synack_time_t now)
     c->stack->counters.retransmits++;
     if (c->snd_una == c->iss) c->syn_rtx = true;
     sy_rtt_backoff(c);
+    sy_recovery_on_rto(c, now);
     sy_output_retransmit(c, now);
     return false;
 }

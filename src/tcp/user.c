@@ -314,6 +314,10 @@ int synack_status(const struct synack_conn *c, struct synack_status *st)
         .recv_queued = sy_ring_len(&c->rcvbuf),
         .rto = c->rto,
         .retransmits = c->rtx_count,
+        .cwnd = c->cc.cwnd,
+        .ssthresh = c->cc.ssthresh,
+        .srtt = c->srtt,
+        .in_recovery = c->in_recovery,
         .error = c->error};
     return 0;
 }
@@ -328,6 +332,14 @@ int synack_conn_error(struct synack_conn *c)
     int e = c ? c->error : -EINVAL;
     if (c) c->error = 0;
     return e;
+}
+
+int synack_set_nodelay(struct synack_conn *c, bool on, synack_time_t now)
+{
+    if (!c) return -EINVAL;
+    c->nodelay = on;
+    if (on) sy_output(c, now); /* what Nagle held goes now, as Linux pushes on TCP_NODELAY */
+    return 0;
 }
 
 void synack_conn_set_user(struct synack_conn *c, void *user)

@@ -40,6 +40,18 @@ static void peer_window(struct fsm *f, uint32_t ack, uint16_t wnd)
     fsm_send_opts(f, ACK, f->peer_nxt, ack, wnd, NULL, NULL, 0);
 }
 
+/* TCP_NODELAY: every segment goes as soon as the windows allow (Nagle is tested in
+ * test_send.c). */
+static struct synack_config nodelay_cfg;
+
+static int setup_nodelay(void **state)
+{
+    (void)state;
+    synack_config_init(&nodelay_cfg);
+    nodelay_cfg.nodelay = true;
+    return 0;
+}
+
 static void test_established_data_is_acked_and_readable(void **state)
 {
     (void)state;
@@ -401,7 +413,7 @@ static void test_established_duplicate_and_old_acks_are_ignored(void **state)
 {
     (void)state;
     struct fsm f;
-    fsm_init(&f, NULL);
+    fsm_init(&f, &nodelay_cfg); /* segmentation, not Nagle, is under test */
     fsm_established(&f);
     static uint8_t data[1000];
     assert_int_equal(synack_send(f.conn, data, sizeof data, f.now), 1000);
@@ -440,7 +452,7 @@ static void test_established_send_segments_at_default_mss_536(void **state)
 {
     (void)state;
     struct fsm f;
-    fsm_init(&f, NULL);
+    fsm_init(&f, &nodelay_cfg); /* segmentation, not Nagle, is under test */
     fsm_established(&f);
     assert_int_equal(fsm_status(&f).snd_mss, 536);
     static uint8_t data[2000];
@@ -464,7 +476,7 @@ static void test_established_send_segments_at_peer_mss_option(void **state)
 {
     (void)state;
     struct fsm f;
-    fsm_init(&f, NULL);
+    fsm_init(&f, &nodelay_cfg); /* segmentation, not Nagle, is under test */
     fsm_syn_sent(&f);
     struct sy_tcp_opts o = {.has = SY_OPT_MSS, .mss = 1000};
     fsm_send_opts(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, FSM_PEER_WND, &o, NULL, 0);
@@ -479,23 +491,29 @@ static void test_established_send_segments_at_peer_mss_option(void **state)
     fsm_free(&f);
 }
 
+/* The peer's window limits sending; a window-limited piece smaller than an MSS and than half
+ * the largest window the peer offered (8192 in its SYN,ACK) waits: sender-side silly window
+ * avoidance, RFC 9293 §3.8.6.2.1. */
 static void test_established_send_limited_by_peer_window(void **state)
 {
     (void)state;
     struct fsm f;
-    fsm_init(&f, NULL);
+    fsm_init(&f, &nodelay_cfg); /* segmentation, not Nagle, is under test */
     fsm_established(&f);
     peer_window(&f, f.iss + 1, 1000);
     fsm_expect_none(&f);
     static uint8_t data[2000];
     assert_int_equal(synack_send(f.conn, data, sizeof data, f.now), 2000);
     assert_int_equal(fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt)->len, 536);
-    assert_int_equal(fsm_expect(&f, ACK, f.iss + 537, f.peer_nxt)->len, 464);
-    fsm_expect_none(&f); /* the window is full */
-    /* The peer takes it all and offers 1000 more. */
-    peer_window(&f, f.iss + 1001, 1000);
-    assert_int_equal(fsm_expect(&f, ACK, f.iss + 1001, f.peer_nxt)->len, 536);
-    assert_int_equal(fsm_expect(&f, ACK | PSH, f.iss + 1537, f.peer_nxt)->len, 464);
+    fsm_expect_none(&f); /* 464 usable < MSS and < 8192/2: held */
+    /* The peer takes the 536 and offers 1000 again: one more full segment, the rest held. */
+    peer_window(&f, f.iss + 537, 1000);
+    assert_int_equal(fsm_expect(&f, ACK, f.iss + 537, f.peer_nxt)->len, 536);
+    fsm_expect_none(&f);
+    /* A window of 4096 (half of 8192) lets a short piece go; all the rest fits now. */
+    peer_window(&f, f.iss + 1073, 4096);
+    assert_int_equal(fsm_expect(&f, ACK, f.iss + 1073, f.peer_nxt)->len, 536);
+    assert_int_equal(fsm_expect(&f, ACK | PSH, f.iss + 1609, f.peer_nxt)->len, 392);
     fsm_expect_none(&f);
     fsm_free(&f);
 }
@@ -521,7 +539,7 @@ static void test_established_data_retransmitted_from_snd_una_on_rto(void **state
 {
     (void)state;
     struct fsm f;
-    fsm_init(&f, NULL);
+    fsm_init(&f, &nodelay_cfg); /* segmentation, not Nagle, is under test */
     fsm_established(&f);
     /* The handshake took no time: RTO = max(SRTT + 4 RTTVAR, rto_min) = 200 ms (RFC 6298). */
     synack_time_t rto = fsm_status(&f).rto;
@@ -804,5 +822,5 @@ int main(void)
         cmocka_unit_test(test_established_abort_sends_rst_at_snd_nxt),
         cmocka_unit_test(test_established_close_with_unread_data_sends_rst),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup_nodelay, NULL);
 }
