@@ -123,6 +123,7 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
     if (c->state == SYNACK_TIME_WAIT) return true; /* only a FIN can matter: eighth step */
     bool zero_before = c->snd_wnd == 0;
     uint32_t wnd_before = c->snd_wnd;
+    if (c->sack_ok && c->cc.ops) sy_sack_update(&c->sb, &seg->tcp.opts, c->snd_una, c->snd_max);
     if (sy_seq_lt(c->snd_una, ack)) {
         uint32_t acked = ack - c->snd_una;
         ack_advance(c, seg, now);

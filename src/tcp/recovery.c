@@ -1,7 +1,8 @@
 /* tcp — congestion control and loss recovery on the sender: duplicate ACKs (RFC 5681 §2),
- * limited transmit (RFC 3042), fast retransmit and NewReno fast recovery (RFC 5681 §3.2,
- * RFC 6582), and the collapse of the window after a timeout (RFC 5681 §3.1). The cwnd and
- * ssthresh arithmetic outside recovery belongs to the congestion control module (cc.h). */
+ * limited transmit (RFC 3042), fast retransmit and fast recovery — NewReno (RFC 6582) without
+ * SACK, the SACK scoreboard's conservative recovery (RFC 6675) with it — and the collapse of the
+ * window after a timeout (RFC 5681 §3.1). cwnd and ssthresh outside recovery belong to the
+ * congestion control module (cc.h). */
 #include "tcp/tcb.h"
 #include "util/seq.h"
 
@@ -16,12 +17,18 @@ static struct sy_cc *cc_of(struct synack_conn *c)
 void sy_recovery_init(struct synack_conn *c, synack_time_t now)
 {
     c->recover = c->snd_una; /* RFC 6582 §3.2 step 1: recover = ISS at the start */
+    sy_sack_reset(&c->sb, c->snd_una);
 #ifdef SY_CC_READY
     c->cc.ops = sy_cc_lookup(c->stack->cfg.cc);
     c->cc.ops->init(&c->cc, sy_opts_payload_mss(c), c->stack->cfg.initial_window, now);
 #else
     (void)now;
 #endif
+}
+
+uint32_t sy_recovery_pipe(const struct synack_conn *c)
+{
+    return sy_sack_pipe(&c->sb, c->snd_una, c->snd_max, sy_opts_payload_mss(c));
 }
 
 /* RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": outstanding data, no data, no SYN or FIN, SEG.ACK
@@ -34,8 +41,28 @@ bool sy_recovery_is_dupack(const struct synack_conn *c, const struct sy_seg *seg
            ((uint32_t)t->wnd << c->snd_wscale) == wnd;
 }
 
-/* RFC 6582 §3.2 step 2: ssthresh from the module, recover = the highest sequence number sent,
- * retransmit the first unacknowledged segment, cwnd = ssthresh + 3*SMSS. */
+/* RFC 6675 §5 (C): while cwnd - pipe >= 1 SMSS, send what NextSeg() gives: lost holes first
+ * (rule 1), then new data (rule 2, gated by the pipe in send.c), then other holes (rule 3). */
+static void sack_transmit(struct synack_conn *c, synack_time_t now)
+{
+    uint32_t mss = sy_opts_payload_mss(c), seq, len;
+    for (int rule = 1; rule <= 3; rule++) {
+        if (rule == 2) {
+            sy_output(c, now);
+            continue;
+        }
+        while (sy_recovery_pipe(c) + mss <= c->cc.cwnd &&
+               sy_sack_next_rtx(&c->sb, c->snd_una, mss, rule == 1, &seq, &len)) {
+            uint32_t sent = sy_output_resend(c, seq, len, now);
+            if (sent == 0) return;
+            c->sb.high_rxt = seq + sent;
+        }
+    }
+}
+
+/* RFC 6582 §3.2 step 2 / RFC 6675 §5 step (4): ssthresh from the module, recover = the highest
+ * sequence number sent, retransmit the first unacknowledged segment; cwnd = ssthresh + 3*SMSS
+ * (NewReno) or ssthresh (SACK, whose pipe already leaves out what was SACKed). */
 static void enter_recovery(struct synack_conn *c, synack_time_t now)
 {
     uint32_t mss = sy_opts_payload_mss(c);
@@ -44,38 +71,67 @@ static void enter_recovery(struct synack_conn *c, synack_time_t now)
     c->recover = c->snd_max;
     c->in_recovery = true;
     c->stack->counters.recoveries++;
-    sy_output_resend_first(c, now);
-    cc->cwnd = cc->ssthresh + 3 * mss;
+    uint32_t sent = sy_output_resend(c, c->snd_una, mss, now);
+    if (!c->sack_ok) {
+        cc->cwnd = cc->ssthresh + 3 * mss;
+        sy_output(c, now);
+        return;
+    }
+    cc->cwnd = cc->ssthresh;
+    c->sb.high_rxt = c->snd_una + sent;
+    sack_transmit(c, now);
+}
+
+/* A loss is detected on the third duplicate ACK, or with SACK as soon as the first hole is
+ * deemed lost (RFC 6675 §5 step (4), IsLost(HighACK+1)); never for a loss inside data sent
+ * before the last recovery ("covers more than recover", RFC 6582 §3.2 step 2). */
+static bool loss_detected(const struct synack_conn *c)
+{
+    /* recover holds SND.MAX, one past the highest sequence number sent. */
+    if (sy_seq_lt(c->snd_una, c->recover)) return false;
+    if (c->dupacks >= 3) return true;
+    return c->sack_ok && sy_sack_first_lost(&c->sb, c->snd_una, sy_opts_payload_mss(c));
 }
 
 void sy_recovery_on_dupack(struct synack_conn *c, synack_time_t now)
 {
     c->dupacks++;
-    if (c->in_recovery) { /* RFC 6582 §3.2 step 3: inflate by one segment per duplicate */
-        c->cc.cwnd += sy_opts_payload_mss(c);
+    if (c->in_recovery) {
+        if (c->sack_ok) {
+            sack_transmit(c, now);
+            return;
+        }
+        c->cc.cwnd += sy_opts_payload_mss(c); /* RFC 6582 §3.2 step 3: inflate */
         sy_output(c, now);
         return;
     }
-    if (c->dupacks < 3) { /* RFC 3042: limited transmit of new data */
-        sy_output(c, now);
-        return;
-    }
-    /* The third: fast retransmit unless this loss belongs to a recovery already done
-     * ("the Cumulative Acknowledgment field covers more than recover", RFC 6582 §3.2 step 2). */
-    if (c->dupacks == 3 && sy_seq_gt(c->snd_una, c->recover)) {
+    if (loss_detected(c)) {
         enter_recovery(c, now);
-        sy_output(c, now);
+        return;
     }
+    if (c->dupacks < 3) sy_output(c, now); /* RFC 3042: limited transmit of new data */
 }
 
-/* New data acknowledged (SND.UNA already advanced by `acked` bytes of sequence space). */
+/* Partial ACK in NewReno recovery (RFC 6582 §3.2 step 5): retransmit the next hole, deflate
+ * cwnd by what was acknowledged and add back one segment when at least one was. */
+static void newreno_partial_ack(struct synack_conn *c, uint32_t acked, synack_time_t now)
+{
+    uint32_t mss = sy_opts_payload_mss(c);
+    sy_output_resend(c, c->snd_una, mss, now);
+    c->cc.cwnd = c->cc.cwnd > acked ? c->cc.cwnd - acked : mss;
+    if (acked >= mss) c->cc.cwnd += mss;
+}
+
+/* New data acknowledged (SND.UNA already advanced by `acked` octets of sequence space). */
 void sy_recovery_on_ack(struct synack_conn *c, uint32_t acked, synack_time_t now)
 {
     if (!c->cc.ops) return;
+    sy_sack_advance(&c->sb, c->snd_una);
     if (!c->in_recovery) {
         c->dupacks = 0;
         struct sy_cc *cc = cc_of(c);
         cc->ops->ack_received(cc, acked, now);
+        if (loss_detected(c)) enter_recovery(c, now); /* SACK can tell at once */
         return;
     }
     if (sy_seq_geq(c->snd_una, c->recover)) { /* full ACK: RFC 6582 §3.2 step 4 */
@@ -85,16 +141,15 @@ void sy_recovery_on_ack(struct synack_conn *c, uint32_t acked, synack_time_t now
         cc->ops->post_recovery(cc, now);
         return;
     }
-    /* Partial ACK (step 5): retransmit the next hole, deflate cwnd by what was acknowledged and
-     * add back one segment when at least one was. */
-    uint32_t mss = sy_opts_payload_mss(c);
-    sy_output_resend_first(c, now);
-    c->cc.cwnd = c->cc.cwnd > acked ? c->cc.cwnd - acked : mss;
-    if (acked >= mss) c->cc.cwnd += mss;
+    if (c->sack_ok)
+        sack_transmit(c, now);
+    else
+        newreno_partial_ack(c, acked, now);
 }
 
 /* RFC 5681 §3.1 (4) and RFC 6582 §4: after a timeout, ssthresh from the module, cwnd one
- * segment, recovery over, recover = the highest sequence number sent. */
+ * segment, recovery over, recover = the highest sequence number sent. The receiver may have
+ * dropped what it SACKed (RFC 2018 §8), so the scoreboard is cleared too. */
 void sy_recovery_on_rto(struct synack_conn *c, synack_time_t now)
 {
     if (!c->cc.ops || c->snd_max == c->snd_una) return;
@@ -103,4 +158,5 @@ void sy_recovery_on_rto(struct synack_conn *c, synack_time_t now)
     c->in_recovery = false;
     c->dupacks = 0;
     c->recover = c->snd_max;
+    sy_sack_reset(&c->sb, c->snd_una);
 }

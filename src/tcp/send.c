@@ -25,6 +25,11 @@ static uint32_t send_edge(const struct synack_conn *c, uint32_t mss)
 {
     uint32_t edge = c->snd_una + c->snd_wnd;
     if (!c->cc.ops) return edge;
+    if (c->in_recovery && c->sack_ok) { /* RFC 6675 §5 (C): send while cwnd - pipe >= 1 SMSS */
+        uint32_t pipe = sy_recovery_pipe(c);
+        uint32_t room = c->cc.cwnd > pipe ? c->cc.cwnd - pipe : 0;
+        return sy_seq_min(edge, c->snd_nxt + room);
+    }
     uint32_t cwnd = c->cc.cwnd;
     if (!c->in_recovery && c->dupacks > 0 && c->dupacks < 3) cwnd += c->dupacks * mss;
     return sy_seq_min(edge, c->snd_una + cwnd);
@@ -108,19 +113,22 @@ void sy_output(struct synack_conn *c, synack_time_t now)
     output(c, false, now);
 }
 
-/* Fast retransmit (RFC 5681 §3.2 step 4; RFC 6582 partial ACKs): the segment at SND.UNA again,
+/* Fast retransmit and recovery (RFC 5681 §3.2, RFC 6582, RFC 6675): octets at seq again,
  * without moving SND.NXT. */
-void sy_output_resend_first(struct synack_conn *c, synack_time_t now)
+uint32_t sy_output_resend(struct synack_conn *c, uint32_t seq, uint32_t len, synack_time_t now)
 {
     uint32_t data_seq = sy_snd_data_seq(c), mss = sy_opts_payload_mss(c);
-    size_t total = sy_ring_len(&c->sndbuf), off = c->snd_una - data_seq;
-    if (c->snd_una == c->iss || off > total) return;
-    size_t n = total - off < mss ? total - off : mss;
-    bool fin = c->fin_sent && c->snd_una + (uint32_t)n == c->fin_seq;
-    if (n == 0 && !fin) return;
+    size_t total = sy_ring_len(&c->sndbuf), off = seq - data_seq;
+    if (c->snd_una == c->iss || off > total) return 0;
+    size_t n = total - off;
+    if (n > len) n = len;
+    if (n > mss) n = mss;
+    bool fin = c->fin_sent && seq + (uint32_t)n == c->fin_seq;
+    if (n == 0 && !fin) return 0;
     c->stack->counters.fast_retransmits++;
-    sy_emit(c, c->snd_una, SY_TH_ACK | (fin ? SY_TH_FIN : 0), off, n, now);
+    sy_emit(c, seq, SY_TH_ACK | (fin ? SY_TH_FIN : 0), off, n, now);
     c->rtt_timing = false; /* Karn: the timed segment may be this one */
+    return (uint32_t)n + (fin ? 1u : 0u);
 }
 
 void sy_output_retransmit(struct synack_conn *c, synack_time_t now)

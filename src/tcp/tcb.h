@@ -7,6 +7,7 @@
 
 #include "stack/stack.h"
 #include "tcp/cc.h"
+#include "tcp/sack.h"
 #include "util/ring.h"
 #include "wire/tcp.h"
 
@@ -84,11 +85,12 @@ struct synack_conn {
     synack_time_t rtt_start;
 
     /* the sender beyond the sequence space: congestion control and loss recovery */
-    struct sy_cc cc;  /* cc.ops is NULL until ESTABLISHED */
-    bool nodelay;     /* Nagle's algorithm off (TCP_NODELAY) */
-    unsigned dupacks; /* consecutive duplicate ACKs (RFC 5681 §2) */
-    bool in_recovery; /* fast recovery (RFC 6582 §3.2) */
-    uint32_t recover; /* RFC 6582 "recover": SND.MAX when recovery began */
+    struct sy_cc cc;         /* cc.ops is NULL until ESTABLISHED */
+    bool nodelay;            /* Nagle's algorithm off (TCP_NODELAY) */
+    unsigned dupacks;        /* consecutive duplicate ACKs (RFC 5681 §2) */
+    bool in_recovery;        /* fast recovery (RFC 6582 §3.2) */
+    uint32_t recover;        /* RFC 6582 "recover" / RFC 6675 RecoveryPoint: SND.MAX at entry */
+    struct sy_sack_board sb; /* what the peer SACKed (RFC 6675), when SACK is on */
 
     int error; /* pending error for the application, negative errno */
 
@@ -198,8 +200,11 @@ void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Never in reply to a RST. */
 void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg, enum synack_rst_reason why,
                        synack_time_t now);
-/* Fast retransmit: the segment at SND.UNA again (send.c). */
-void sy_output_resend_first(struct synack_conn *c, synack_time_t now);
+/* Retransmit up to len octets at seq without moving SND.NXT (send.c); returns octets sent
+ * (the FIN counts one). */
+uint32_t sy_output_resend(struct synack_conn *c, uint32_t seq, uint32_t len, synack_time_t now);
+/* SACK recovery's pipe (RFC 6675 SetPipe) of this connection. */
+uint32_t sy_recovery_pipe(const struct synack_conn *c);
 /* recovery.c — congestion control and loss recovery */
 void sy_recovery_init(struct synack_conn *c, synack_time_t now);
 bool sy_recovery_is_dupack(const struct synack_conn *c, const struct sy_seg *seg, uint32_t wnd);
