@@ -53,6 +53,9 @@ int synack_abort(struct synack_conn *c, synack_time_t now);
 /* Turn Nagle's algorithm (§3.7.4) off or on for this connection (TCP_NODELAY). */
 int synack_set_nodelay(struct synack_conn *c, bool on, synack_time_t now);
 
+/* Keepalive probes (§3.8.4) on or off for this connection; timing from the stack's config. */
+int synack_set_keepalive(struct synack_conn *c, bool on, synack_time_t now);
+
 /* STATUS (§3.10.6). */
 struct synack_status {
     enum synack_state state;

@@ -72,6 +72,7 @@ enum synack_rst_reason {
     SYNACK_RST_ABORT,         /* the application aborted (§3.10.5) */
     SYNACK_RST_CLOSE_UNREAD,  /* closed with unread data (RFC 2525 §2.17) */
     SYNACK_RST_SYN_IN_WINDOW, /* SYN in a synchronized state, RFC 5961 off (§3.10.7.4) */
+    SYNACK_RST_KEEPALIVE,     /* the peer answered no keepalive (§3.8.4), as Linux */
     SYNACK_RST_REASON_COUNT
 };
 

@@ -84,6 +84,7 @@ const char *synack_rst_reason_name(enum synack_rst_reason r)
         [SYNACK_RST_ABORT] = "abort",
         [SYNACK_RST_CLOSE_UNREAD] = "close_unread",
         [SYNACK_RST_SYN_IN_WINDOW] = "syn_in_window",
+        [SYNACK_RST_KEEPALIVE] = "keepalive",
     };
     return (unsigned)r < SYNACK_RST_REASON_COUNT ? names[r] : "?";
 }

@@ -45,6 +45,7 @@ static void ack_advance(struct synack_conn *c, const struct sy_seg *seg, synack_
     size_t freed = sy_seq_gt(upto, data_seq) ? upto - data_seq : 0;
     if (freed) sy_ring_read(&c->sndbuf, NULL, freed);
     c->snd_una = ack;
+    c->una_since = now;
     if (sy_seq_lt(c->snd_nxt, ack)) c->snd_nxt = ack;
     const struct sy_tcp_opts *o = &seg->tcp.opts;
     if (c->ts_ok && (o->has & SY_OPT_TS) && o->ts_ecr != 0)

@@ -25,6 +25,7 @@ struct synack_conn *sy_conn_new(struct synack_stack *s, bool with_buffers)
     c->rto = s->cfg.rto_initial;
     c->snd_mss = SY_TCP_DEFAULT_MSS;
     c->nodelay = s->cfg.nodelay;
+    c->keepalive = s->cfg.keepalive;
     c->all_next = s->all;
     if (s->all) s->all->all_prev = c;
     s->all = c;

@@ -43,6 +43,8 @@ static void on_enter(struct synack_conn *c, enum synack_state to, synack_time_t 
         if (c->syn_rtx && c->srtt == 0) c->rto = SY_TCP_RTO_AFTER_SYN_LOSS;
         c->rtx_count = 0;
         sy_recovery_init(c, now);
+        c->last_rcv = now;
+        sy_keepalive_arm(c, now);
         break;
     case SYNACK_TIME_WAIT:
         /* §3.10.7.4: turn off the other timers, start the 2 MSL timer. */

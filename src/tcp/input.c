@@ -182,6 +182,7 @@ void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_tim
 {
     trim_old_syn(c, seg);
     if (!check_sequence(c, seg, now)) return;
+    sy_keepalive_on_segment(c, now);
     sy_opts_on_segment(c, seg);
     if (seg->tcp.flags & SY_TH_RST) {
         check_rst(c, seg, now);

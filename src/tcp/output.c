@@ -86,6 +86,11 @@ void sy_send_ack(struct synack_conn *c, synack_time_t now)
     sy_emit(c, c->snd_nxt, SY_TH_ACK, 0, 0, now);
 }
 
+void sy_emit_at(struct synack_conn *c, uint32_t seq, synack_time_t now)
+{
+    sy_emit(c, seq, SY_TH_ACK, 0, 0, now);
+}
+
 bool sy_delack_expired(struct synack_conn *c, synack_time_t now)
 {
     sy_send_ack(c, now);

@@ -64,6 +64,7 @@ static bool send_one(struct synack_conn *c, bool force, synack_time_t now)
     if (n < mss && !force && !small_segment_ok(c, n, left, fin)) return false;
     uint8_t flags = SY_TH_ACK | (n && off + n == total ? SY_TH_PSH : 0) | (fin ? SY_TH_FIN : 0);
     sy_emit(c, c->snd_nxt, flags, off, n, now);
+    if (c->snd_max == c->snd_una) c->una_since = now; /* the oldest unacknowledged: now */
     if (sy_seq_geq(c->snd_nxt, c->snd_max)) sy_rtt_on_send(c, c->snd_nxt, now); /* Karn */
     c->snd_nxt += (uint32_t)n + (fin ? 1u : 0u);
     if (sy_seq_gt(c->snd_nxt, c->snd_max)) c->snd_max = c->snd_nxt;

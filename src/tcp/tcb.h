@@ -20,9 +20,10 @@
 
 /* A connection's timers; the earliest keys it in the stack's heap (timer.c). */
 enum sy_timer {
-    SY_TIMER_CLOSE,  /* TIME-WAIT's 2 MSL, or an orphan's FIN-WAIT-2 timeout */
-    SY_TIMER_RTX,    /* retransmission (RFC 6298), also the zero-window probe (§3.8.6.1) */
-    SY_TIMER_DELACK, /* delayed ACK (§3.8.6.3) */
+    SY_TIMER_CLOSE,     /* TIME-WAIT's 2 MSL, or an orphan's FIN-WAIT-2 timeout */
+    SY_TIMER_RTX,       /* retransmission (RFC 6298), also the zero-window probe (§3.8.6.1) */
+    SY_TIMER_DELACK,    /* delayed ACK (§3.8.6.3) */
+    SY_TIMER_KEEPALIVE, /* keepalive probes (§3.8.4) */
     SY_TIMER_COUNT
 };
 
@@ -85,12 +86,19 @@ struct synack_conn {
     synack_time_t rtt_start;
 
     /* the sender beyond the sequence space: congestion control and loss recovery */
-    struct sy_cc cc;         /* cc.ops is NULL until ESTABLISHED */
-    bool nodelay;            /* Nagle's algorithm off (TCP_NODELAY) */
-    unsigned dupacks;        /* consecutive duplicate ACKs (RFC 5681 §2) */
-    bool in_recovery;        /* fast recovery (RFC 6582 §3.2) */
-    uint32_t recover;        /* RFC 6582 "recover" / RFC 6675 RecoveryPoint: SND.MAX at entry */
-    struct sy_sack_board sb; /* what the peer SACKed (RFC 6675), when SACK is on */
+    struct sy_cc cc;  /* cc.ops is NULL until ESTABLISHED */
+    bool nodelay;     /* Nagle's algorithm off (TCP_NODELAY) */
+    unsigned dupacks; /* consecutive duplicate ACKs (RFC 5681 §2) */
+    bool in_recovery; /* fast recovery (RFC 6582 §3.2) */
+    uint32_t recover; /* RFC 6582 "recover" / RFC 6675 RecoveryPoint: SND.MAX at entry */
+    struct sy_sack_board sb;
+    /* keepalive (§3.8.4) and the user timeout (§3.8.3, RFC 5482) */
+    bool keepalive;
+    unsigned ka_probes;     /* unanswered keepalive probes */
+    synack_time_t last_rcv; /* when the peer last sent an acceptable segment */
+    synack_time_t una_since;
+        /* since when SND.UNA has waited for its ACK */ /* what the peer SACKed (RFC 6675), when
+                                                           SACK is on */
 
     int error; /* pending error for the application, negative errno */
 
@@ -157,6 +165,10 @@ static inline bool sy_timer_armed(const struct synack_conn *c, enum sy_timer whi
 }
 /* Expiry handlers; true when the connection was freed. */
 bool sy_delack_expired(struct synack_conn *c, synack_time_t now);
+/* keepalive.c */
+bool sy_keepalive_expired(struct synack_conn *c, synack_time_t now);
+void sy_keepalive_arm(struct synack_conn *c, synack_time_t now);
+void sy_keepalive_on_segment(struct synack_conn *c, synack_time_t now);
 void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now);
 void sy_timer_rtx_stop(struct synack_conn *c);
 void sy_timer_time_wait(struct synack_conn *c, synack_time_t now);
@@ -194,6 +206,8 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
 /* send.c — what to send: SYN, data within the windows (Nagle, SWS), FIN */
 void sy_output(struct synack_conn *c, synack_time_t now);
 void sy_send_ack(struct synack_conn *c, synack_time_t now);
+/* A bare ACK with this sequence number (keepalive probes). */
+void sy_emit_at(struct synack_conn *c, uint32_t seq, synack_time_t now);
 /* RST from a connection: <SEQ=SND.NXT><CTL=RST> (§3.10.5). */
 void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_time_t now);
 /* RST in reply to a segment (§3.10.7.1): <SEQ=SEG.ACK><CTL=RST> when it had ACK, else

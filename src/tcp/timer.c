@@ -104,9 +104,19 @@ void sy_timer_set(struct synack_conn *c, enum sy_timer which, synack_time_t at)
     sy_timer_update(c);
 }
 
+/* Past the user timeout, unacknowledged data ends the connection (§3.8.3, RFC 5482). */
+static synack_time_t user_deadline(const struct synack_conn *c)
+{
+    synack_time_t ut = c->stack->cfg.user_timeout;
+    if (ut == 0 || c->snd_max == c->snd_una || !sy_state_synchronized(c->state))
+        return SYNACK_TIME_NEVER;
+    return c->una_since + ut;
+}
+
 void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now)
 {
-    sy_timer_set(c, SY_TIMER_RTX, now + c->rto);
+    synack_time_t at = now + c->rto, ud = user_deadline(c);
+    sy_timer_set(c, SY_TIMER_RTX, at < ud ? at : (ud > now ? ud : now + 1));
 }
 
 void sy_timer_rtx_stop(struct synack_conn *c)
@@ -151,7 +161,7 @@ static bool rtx_give_up(struct synack_conn *c, synack_time_t now)
 /* RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off the timer. */
 static bool rtx_expired(struct synack_conn *c, synack_time_t now)
 {
-    if (c->rtx_count >= rtx_limit(c)) return rtx_give_up(c, now);
+    if (c->rtx_count >= rtx_limit(c) || now >= user_deadline(c)) return rtx_give_up(c, now);
     c->rtx_count++;
     c->stack->counters.retransmits++;
     if (c->snd_una == c->iss) c->syn_rtx = true;
@@ -175,6 +185,7 @@ static bool (*const expired[SY_TIMER_COUNT])(struct synack_conn *, synack_time_t
     [SY_TIMER_CLOSE] = close_expired,
     [SY_TIMER_RTX] = rtx_expired,
     [SY_TIMER_DELACK] = sy_delack_expired,
+    [SY_TIMER_KEEPALIVE] = sy_keepalive_expired,
 };
 
 static void conn_expired(struct synack_conn *c, synack_time_t now)
