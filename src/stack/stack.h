@@ -56,8 +56,7 @@ struct synack_stack {
     struct synack_conn *all; /* every connection, for freeing the stack */
     uint32_t ephemeral_next;
     uint16_t ip_id;
-    uint8_t txbuf[SY_TXBUF_LEN];   /* the packet being sent */
-    uint8_t scratch[SY_TXBUF_LEN]; /* payload gathered from a send ring */
+    uint8_t txbuf[SY_TXBUF_LEN]; /* the packet being sent */
 };
 
 /* Report an event (fills ev->now). */

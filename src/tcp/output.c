@@ -25,17 +25,20 @@ static void seg_info(struct synack_segment_info *si, const struct synack_endpoin
     si->ts_ecr = h->opts.ts_ecr;
 }
 
-/* Emit one segment from local to remote through dev, and report it. */
+/* Emit one segment from local to remote through dev, and report it. The payload is h->payload
+ * followed by `tail` (a send ring's wrap): copied once, straight into the packet. */
 static int send_segment(struct synack_stack *s, struct synack_conn *c, int dev,
                         const struct synack_endpoint *local, const struct synack_endpoint *remote,
-                        const struct sy_tcp *h, synack_time_t now)
+                        const struct sy_tcp *h, const uint8_t *tail, size_t tail_len,
+                        synack_time_t now)
 {
     uint8_t *tcp = s->txbuf + SY_IPV4_HDR_LEN;
-    size_t n = sy_tcp_emit_v4(h, local->addr.bytes, remote->addr.bytes, tcp,
-                              sizeof(s->txbuf) - SY_IPV4_HDR_LEN);
+    size_t n = sy_tcp_emit_v4_gather(h, tail, tail_len, local->addr.bytes, remote->addr.bytes, tcp,
+                                     sizeof(s->txbuf) - SY_IPV4_HDR_LEN);
     if (n == 0) return -1;
     struct synack_event ev = {.type = SYNACK_EV_SEGMENT_OUT, .conn = c};
     seg_info(&ev.seg, local, remote, h);
+    ev.seg.len += (uint32_t)tail_len;
     s->counters.segments_out++;
     sy_stack_emit(s, &ev, now);
     return sy_ip_output(s, dev, &local->addr, &remote->addr, SY_IPPROTO_TCP, n, now);
@@ -74,11 +77,10 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
         sy_opts_for_syn(c, &h.opts, now);
     else
         sy_opts_for_segment(c, &h.opts, now);
-    if (len) {
-        h.payload_len = sy_ring_peek(&c->sndbuf, off, s->scratch, len);
-        h.payload = s->scratch;
-    }
-    send_segment(s, c, c->dev, &c->local, &c->remote, &h, now);
+    const uint8_t *tail = NULL;
+    size_t tail_len = 0;
+    if (len) sy_ring_span(&c->sndbuf, off, len, &h.payload, &h.payload_len, &tail, &tail_len);
+    send_segment(s, c, c->dev, &c->local, &c->remote, &h, tail, tail_len, now);
 }
 
 void sy_send_ack(struct synack_conn *c, synack_time_t now)
@@ -106,7 +108,7 @@ void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_
     struct synack_event ev = {.type = SYNACK_EV_RST_SENT, .conn = c, .rst = why};
     seg_info(&ev.seg, &c->local, &c->remote, &h);
     sy_stack_emit(s, &ev, now);
-    send_segment(s, c, c->dev, &c->local, &c->remote, &h, now);
+    send_segment(s, c, c->dev, &c->local, &c->remote, &h, NULL, 0, now);
 }
 
 void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg, enum synack_rst_reason why,
@@ -127,5 +129,5 @@ void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg, enum sy
     struct synack_event ev = {.type = SYNACK_EV_RST_SENT, .rst = why};
     seg_info(&ev.seg, &seg->dst, &seg->src, &h);
     sy_stack_emit(s, &ev, now);
-    send_segment(s, NULL, seg->dev, &seg->dst, &seg->src, &h, now);
+    send_segment(s, NULL, seg->dev, &seg->dst, &seg->src, &h, NULL, 0, now);
 }

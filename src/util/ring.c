@@ -72,3 +72,21 @@ size_t sy_ring_read(struct sy_ring *r, void *out, size_t len)
     if (r->len == 0) r->head = 0;
     return n;
 }
+
+size_t sy_ring_span(const struct sy_ring *r, size_t off, size_t len, const uint8_t **p1, size_t *n1,
+                    const uint8_t **p2, size_t *n2)
+{
+    *p1 = *p2 = NULL;
+    *n1 = *n2 = 0;
+    if (off >= r->len || r->cap == 0) return 0;
+    if (len > r->len - off) len = r->len - off;
+    size_t start = (r->head + off) % r->cap;
+    size_t first = r->cap - start < len ? r->cap - start : len;
+    *p1 = r->buf + start;
+    *n1 = first;
+    if (first < len) {
+        *p2 = r->buf;
+        *n2 = len - first;
+    }
+    return len;
+}

@@ -31,4 +31,9 @@ size_t sy_ring_peek(const struct sy_ring *r, size_t off, void *out, size_t len);
 /* Remove up to len bytes from the head (copy them to out unless out is NULL). Returns count. */
 size_t sy_ring_read(struct sy_ring *r, void *out, size_t len);
 
+/* Where len bytes at offset off from the head lie, without copying: up to two pieces, the
+ * second across the wrap (*n2 is 0 when there is none). Returns the bytes covered. */
+size_t sy_ring_span(const struct sy_ring *r, size_t off, size_t len, const uint8_t **p1, size_t *n1,
+                    const uint8_t **p2, size_t *n2);
+
 #endif

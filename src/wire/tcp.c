@@ -78,16 +78,23 @@ static void write_fixed(const struct sy_tcp *h, size_t doff, uint8_t *buf)
 size_t sy_tcp_emit_v4(const struct sy_tcp *h, const uint8_t src[4], const uint8_t dst[4],
                       uint8_t *buf, size_t cap)
 {
+    return sy_tcp_emit_v4_gather(h, NULL, 0, src, dst, buf, cap);
+}
+
+size_t sy_tcp_emit_v4_gather(const struct sy_tcp *h, const uint8_t *tail, size_t tail_len,
+                             const uint8_t src[4], const uint8_t dst[4], uint8_t *buf, size_t cap)
+{
     size_t olen = sy_tcp_options_len(&h->opts);
     if (olen > SY_TCPOPT_MAX_LEN) return 0;
-    size_t doff = SY_TCP_HDR_LEN + olen;
-    if (h->payload_len > TCP_MAX_SEG_LEN - doff || doff + h->payload_len > cap) return 0;
+    size_t doff = SY_TCP_HDR_LEN + olen, plen = h->payload_len + tail_len;
+    if (plen > TCP_MAX_SEG_LEN - doff || doff + plen > cap) return 0;
 
     write_fixed(h, doff, buf);
     if (sy_tcp_options_emit(&h->opts, buf + SY_TCP_HDR_LEN, olen) != olen) return 0;
     if (h->payload_len > 0) memcpy(buf + doff, h->payload, h->payload_len);
+    if (tail_len > 0) memcpy(buf + doff + h->payload_len, tail, tail_len);
 
-    size_t len = doff + h->payload_len;
+    size_t len = doff + plen;
     sy_put16(buf + OFF_CSUM, tcp_csum(buf, len, src, dst));
     return len;
 }

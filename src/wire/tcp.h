@@ -44,6 +44,11 @@ enum sy_wire_err sy_tcp_parse_v4(const uint8_t *buf, size_t len, const uint8_t s
 size_t sy_tcp_emit_v4(const struct sy_tcp *h, const uint8_t src[4], const uint8_t dst[4],
                       uint8_t *buf, size_t cap);
 
+/* The same, with the payload in two pieces: h->payload (h->payload_len bytes) then tail
+ * (tail_len bytes), as a ring buffer holds it across its wrap. One copy into buf. */
+size_t sy_tcp_emit_v4_gather(const struct sy_tcp *h, const uint8_t *tail, size_t tail_len,
+                             const uint8_t src[4], const uint8_t dst[4], uint8_t *buf, size_t cap);
+
 /* SEG.LEN (RFC 9293 §3.4): payload plus one for SYN and one for FIN. */
 static inline uint32_t sy_tcp_seg_len(const struct sy_tcp *t)
 {

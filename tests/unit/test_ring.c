@@ -128,6 +128,32 @@ static void test_ring_zero_capacity_is_always_full(void **state)
 
 #define RING_TEST(f) cmocka_unit_test_setup_teardown(f, ring_setup8, ring_teardown)
 
+/* A span across the wrap: cap 8, head at 4 after reading 4 of 6, then 5 more: bytes at offsets
+ * 1..5 lie at buf[5..7] and buf[0..1]. */
+static void test_ring_span_splits_at_the_wrap(void **state)
+{
+    (void)state;
+    struct sy_ring r;
+    assert_int_equal(sy_ring_init(&r, 8), 0);
+    uint8_t out[8];
+    sy_ring_write(&r, "abcdef", 6);
+    sy_ring_read(&r, out, 4);
+    assert_int_equal(sy_ring_write(&r, "ghijk", 5), 5); /* ring: e f g h i j k */
+    const uint8_t *p1, *p2;
+    size_t n1, n2;
+    assert_int_equal(sy_ring_span(&r, 1, 5, &p1, &n1, &p2, &n2), 5);
+    assert_int_equal(n1, 3);
+    assert_memory_equal(p1, "fgh", 3);
+    assert_int_equal(n2, 2);
+    assert_memory_equal(p2, "ij", 2);
+    assert_int_equal(sy_ring_span(&r, 0, 2, &p1, &n1, &p2, &n2), 2); /* no wrap */
+    assert_int_equal(n2, 0);
+    assert_ptr_equal(p2, NULL);
+    assert_int_equal(sy_ring_span(&r, 6, 10, &p1, &n1, &p2, &n2), 1); /* clipped to the end */
+    assert_int_equal(sy_ring_span(&r, 7, 1, &p1, &n1, &p2, &n2), 0);  /* past the end */
+    sy_ring_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +164,7 @@ int main(void)
         RING_TEST(test_ring_peek_at_offsets_across_wrap),
         RING_TEST(test_ring_stream_survives_many_wraps),
         cmocka_unit_test(test_ring_zero_capacity_is_always_full),
+        cmocka_unit_test(test_ring_span_splits_at_the_wrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

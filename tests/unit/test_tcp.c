@@ -290,6 +290,29 @@ static void test_tcp_seg_len_counts_syn_and_fin(void **state)
     assert_int_equal(sy_tcp_seg_len(&t), 5);
 }
 
+/* Gathering the payload from two pieces gives the same bytes as one contiguous payload. */
+static void test_tcp_emit_gather_equals_contiguous(void **state)
+{
+    (void)state;
+    const uint8_t src[4] = {10, 0, 0, 1}, dst[4] = {10, 0, 0, 2};
+    struct sy_tcp h = {.sport = 1,
+                       .dport = 2,
+                       .seq = 3,
+                       .ack = 4,
+                       .flags = SY_TH_ACK,
+                       .wnd = 5,
+                       .payload = (const uint8_t *)"hello",
+                       .payload_len = 5};
+    uint8_t a[64], b[64];
+    size_t na = sy_tcp_emit_v4(&h, src, dst, a, sizeof a);
+    h.payload_len = 3;
+    size_t nb = sy_tcp_emit_v4_gather(&h, (const uint8_t *)"lo", 2, src, dst, b, sizeof b);
+    assert_int_equal(na, 25);
+    assert_int_equal(nb, na);
+    assert_memory_equal(a, b, na);
+    assert_int_equal(sy_tcp_emit_v4_gather(&h, (const uint8_t *)"lo", 2, src, dst, b, 24), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_tcp_emit_too_small_writes_nothing),
         cmocka_unit_test(test_tcp_emit_options_over_forty_fails),
         cmocka_unit_test(test_tcp_seg_len_counts_syn_and_fin),
+        cmocka_unit_test(test_tcp_emit_gather_equals_contiguous),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
