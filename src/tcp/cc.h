@@ -7,6 +7,7 @@
 #ifndef SY_TCP_CC_H
 #define SY_TCP_CC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <synack/stack.h>
@@ -18,12 +19,11 @@ enum sy_cc_signal {
 };
 
 struct sy_cc_cubic {
-    synack_time_t epoch_start;    /* 0 = no epoch running */
-    double w_max;                 /* segments, before the last reduction */
-    double k;                     /* seconds */
-    double w_est;                 /* the Reno-friendly estimate (RFC 9438 §4.3), segments */
-    double cwnd_seg;              /* cwnd in segments, fractional growth kept here */
-    uint32_t last_cwnd_at_signal; /* for fast convergence (RFC 9438 §4.7) */
+    bool in_epoch;             /* a congestion-avoidance epoch is running */
+    synack_time_t epoch_start; /* when it began */
+    double w_max;              /* segments: cwnd before the last reduction (RFC 9438 §4.6-4.7) */
+    double k;                  /* seconds until W_cubic reaches W_max again (§4.2, eq. 2) */
+    double w_est;              /* the Reno-friendly estimate (§4.3), segments */
 };
 
 struct sy_cc {
@@ -53,8 +53,14 @@ struct sy_cc_ops {
     void (*post_recovery)(struct sy_cc *cc, synack_time_t now);
 };
 
-extern const struct sy_cc_ops sy_cc_newreno;
-extern const struct sy_cc_ops sy_cc_cubic;
+const struct sy_cc_ops *sy_cc_newreno_ops(void);
+const struct sy_cc_ops *sy_cc_cubic_ops(void);
+
+/* Shared arithmetic (cc.c): RFC 6928's initial window, RFC 3465 slow start (L = 2*SMSS),
+ * RFC 5681 eq. (4)'s max(FlightSize/2, 2*SMSS). */
+uint32_t sy_cc_initial_window(uint32_t mss, unsigned iw_segments);
+void sy_cc_slow_start(struct sy_cc *cc, uint32_t acked);
+uint32_t sy_cc_half_flight(const struct sy_cc *cc);
 
 /* The module of a configured algorithm. */
 const struct sy_cc_ops *sy_cc_lookup(enum synack_cc which);

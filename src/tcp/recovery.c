@@ -18,12 +18,8 @@ void sy_recovery_init(struct synack_conn *c, synack_time_t now)
 {
     c->recover = c->snd_una; /* RFC 6582 §3.2 step 1: recover = ISS at the start */
     sy_sack_reset(&c->sb, c->snd_una);
-#ifdef SY_CC_READY
     c->cc.ops = sy_cc_lookup(c->stack->cfg.cc);
     c->cc.ops->init(&c->cc, sy_opts_payload_mss(c), c->stack->cfg.initial_window, now);
-#else
-    (void)now;
-#endif
 }
 
 uint32_t sy_recovery_pipe(const struct synack_conn *c)
