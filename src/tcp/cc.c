@@ -6,20 +6,23 @@
 uint32_t sy_cc_initial_window(uint32_t mss, unsigned iw_segments)
 {
     if (iw_segments == 0) iw_segments = 1;
-    uint32_t iw = iw_segments * mss;
+    uint64_t iw = (uint64_t)iw_segments * mss;
     if (iw_segments == 10) {
-        uint32_t cap = 2 * mss > 14600 ? 2 * mss : 14600;
+        uint64_t cap = 2 * (uint64_t)mss > 14600 ? 2 * (uint64_t)mss : 14600;
         if (iw > cap) iw = cap;
     }
-    return iw;
+    return iw > UINT32_MAX ? UINT32_MAX : (uint32_t)iw;
 }
 
 /* RFC 5681 §3.1 with RFC 3465 §2.2: slow start grows cwnd by the bytes acknowledged, at most
- * L = 2*SMSS per ACK. */
+ * L = 2*SMSS per ACK. cwnd saturates at UINT32_MAX: while ssthresh is still "arbitrarily high"
+ * a long loss-free transfer acknowledges more than 4 GiB, and a wrapped cwnd would restart from
+ * almost nothing. */
 void sy_cc_slow_start(struct sy_cc *cc, uint32_t acked)
 {
-    uint32_t limit = 2 * cc->mss;
-    cc->cwnd += acked < limit ? acked : limit;
+    uint64_t limit = 2 * (uint64_t)cc->mss;
+    uint64_t cwnd = (uint64_t)cc->cwnd + (acked < limit ? acked : limit);
+    cc->cwnd = cwnd > UINT32_MAX ? UINT32_MAX : (uint32_t)cwnd;
 }
 
 /* RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2*SMSS). */

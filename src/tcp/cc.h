@@ -24,6 +24,7 @@ struct sy_cc_cubic {
     double w_max;              /* segments: cwnd before the last reduction (RFC 9438 §4.6-4.7) */
     double k;                  /* seconds until W_cubic reaches W_max again (§4.2, eq. 2) */
     double w_est;              /* the Reno-friendly estimate (§4.3), segments */
+    double cwnd_prior;         /* segments: cwnd when ssthresh was last set (§4.3's alpha) */
 };
 
 struct sy_cc {

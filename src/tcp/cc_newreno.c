@@ -21,11 +21,12 @@ static void newreno_ack(struct sy_cc *cc, uint32_t acked, synack_time_t now)
         sy_cc_slow_start(cc, acked);
         return;
     }
-    cc->bytes_acked += acked;
-    if (cc->bytes_acked >= cc->cwnd) {
-        cc->bytes_acked -= cc->cwnd;
-        cc->cwnd += cc->mss;
+    uint64_t counted = (uint64_t)cc->bytes_acked + acked; /* saturating, as slow start */
+    if (counted >= cc->cwnd) {
+        counted -= cc->cwnd;
+        cc->cwnd = cc->cwnd > UINT32_MAX - cc->mss ? UINT32_MAX : cc->cwnd + cc->mss;
     }
+    cc->bytes_acked = counted > UINT32_MAX ? UINT32_MAX : (uint32_t)counted;
 }
 
 static void newreno_signal(struct sy_cc *cc, enum sy_cc_signal sig, synack_time_t now)
