@@ -63,6 +63,24 @@ void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn)
     c->sack_ok = cfg->opt_sack && (o->has & SY_OPT_SACK_PERM);
 }
 
+/* RFC 2018 §4: the first block reports the range holding the newest segment, the others follow
+ * (here in sequence order); three blocks fit beside timestamps, four without. */
+static void sack_blocks(const struct synack_conn *c, struct sy_tcp_opts *o)
+{
+    const struct sy_assembler *a = &c->reasm;
+    unsigned max = (o->has & SY_OPT_TS) ? 3 : 4, first = 0;
+    for (unsigned i = 0; i < a->n; i++)
+        if (a->r[i].start <= a->last_start && a->last_start < a->r[i].end) first = i;
+    o->has |= SY_OPT_SACK;
+    o->sack[0] =
+        (struct sy_sack_block){c->rcv_nxt + a->r[first].start, c->rcv_nxt + a->r[first].end};
+    o->sack_count = 1;
+    for (unsigned i = 0; i < a->n && o->sack_count < max; i++)
+        if (i != first)
+            o->sack[o->sack_count++] =
+                (struct sy_sack_block){c->rcv_nxt + a->r[i].start, c->rcv_nxt + a->r[i].end};
+}
+
 void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now)
 {
     *o = (struct sy_tcp_opts){0};
@@ -71,6 +89,7 @@ void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, syn
         o->ts_val = ts_now(c, now);
         o->ts_ecr = c->ts_recent;
     }
+    if (c->sack_ok && !sy_asm_empty(&c->reasm)) sack_blocks(c, o);
 }
 
 /* RFC 7323 §4.3: remember the peer's TSval from a segment that covers RCV.NXT's left edge.
@@ -88,6 +107,20 @@ uint32_t sy_opts_payload_mss(const struct synack_conn *c)
     if (mss > own) mss = own;
     if (c->ts_ok) mss -= 12; /* RFC 6691 §2: the MSS excludes options; TS takes 12 bytes */
     return mss;
+}
+
+/* SACK blocks ride on every segment while data is held out of order (RFC 2018 §4): NOP, NOP,
+ * kind, length and 8 bytes a block, as many as sack_blocks() sends. */
+static uint32_t sack_space(const struct synack_conn *c)
+{
+    if (!c->sack_ok || sy_asm_empty(&c->reasm)) return 0;
+    unsigned max = c->ts_ok ? 3 : 4, n = c->reasm.n < max ? c->reasm.n : max;
+    return 4 + 8 * n;
+}
+
+uint32_t sy_opts_segment_room(const struct synack_conn *c)
+{
+    return sy_opts_payload_mss(c) - sack_space(c);
 }
 
 /* Called when a connection is made: our MSS, window scale and timestamp offset. */

@@ -85,7 +85,10 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
 
 void sy_send_ack(struct synack_conn *c, synack_time_t now)
 {
-    sy_emit(c, c->snd_nxt, SY_TH_ACK, 0, 0, now);
+    /* <SEQ=SND.NXT>: the RFC's SND.NXT never moves back; ours does during a go-back
+     * retransmission, so segments without data carry SND.MAX, as BSD's tcp_output does. An older
+     * sequence number would be unacceptable to a peer past it (§3.10.7.4). */
+    sy_emit(c, c->snd_max, SY_TH_ACK, 0, 0, now);
 }
 
 void sy_emit_at(struct synack_conn *c, uint32_t seq, synack_time_t now)
@@ -104,7 +107,7 @@ void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_
     struct synack_stack *s = c->stack;
     s->counters.rst_sent[why]++;
     struct sy_tcp h = {
-        .sport = c->local.port, .dport = c->remote.port, .seq = c->snd_nxt, .flags = SY_TH_RST};
+        .sport = c->local.port, .dport = c->remote.port, .seq = c->snd_max, .flags = SY_TH_RST};
     struct synack_event ev = {.type = SYNACK_EV_RST_SENT, .conn = c, .rst = why};
     seg_info(&ev.seg, &c->local, &c->remote, &h);
     sy_stack_emit(s, &ev, now);

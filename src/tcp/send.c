@@ -49,7 +49,7 @@ static bool small_segment_ok(const struct synack_conn *c, size_t n, size_t left,
 /* Send one segment at SND.NXT if the rules allow; false when nothing (more) can go. */
 static bool send_one(struct synack_conn *c, bool force, synack_time_t now)
 {
-    uint32_t data_seq = sy_snd_data_seq(c), mss = sy_opts_payload_mss(c);
+    uint32_t data_seq = sy_snd_data_seq(c), mss = sy_opts_segment_room(c);
     size_t total = sy_ring_len(&c->sndbuf), off = c->snd_nxt - data_seq;
     /* Nothing follows our FIN (§3.10.4). */
     if (off > total || (c->fin_sent && sy_seq_gt(c->snd_nxt, c->fin_seq))) return false;
@@ -118,7 +118,7 @@ void sy_output(struct synack_conn *c, synack_time_t now)
  * without moving SND.NXT. */
 uint32_t sy_output_resend(struct synack_conn *c, uint32_t seq, uint32_t len, synack_time_t now)
 {
-    uint32_t data_seq = sy_snd_data_seq(c), mss = sy_opts_payload_mss(c);
+    uint32_t data_seq = sy_snd_data_seq(c), mss = sy_opts_segment_room(c);
     size_t total = sy_ring_len(&c->sndbuf), off = seq - data_seq;
     if (c->snd_una == c->iss || off > total) return 0;
     size_t n = total - off;

@@ -8,6 +8,7 @@
 #include "stack/stack.h"
 #include "tcp/cc.h"
 #include "tcp/sack.h"
+#include "util/assembler.h"
 #include "util/ring.h"
 #include "wire/tcp.h"
 
@@ -74,6 +75,10 @@ struct synack_conn {
 
     /* buffers, allocated once when the connection is made */
     struct sy_ring sndbuf, rcvbuf;
+    /* data that arrived early, held in rcvbuf beyond the in-order bytes (text.c) */
+    struct sy_assembler reasm;
+    bool fin_early;         /* a FIN arrived beyond RCV.NXT */
+    uint32_t fin_early_seq; /* where it sits */
 
     /* timers: absolute deadlines, SYNACK_TIME_NEVER when off */
     synack_time_t timer[SY_TIMER_COUNT]; /* absolute deadlines, SYNACK_TIME_NEVER when off */
@@ -97,8 +102,8 @@ struct synack_conn {
     unsigned ka_probes;     /* unanswered keepalive probes */
     synack_time_t last_rcv; /* when the peer last sent an acceptable segment */
     synack_time_t una_since;
-        /* since when SND.UNA has waited for its ACK */ /* what the peer SACKed (RFC 6675), when
-                                                           SACK is on */
+    /* since when SND.UNA has waited for its ACK */ /* what the peer SACKed (RFC 6675), when
+                                                       SACK is on */
 
     int error; /* pending error for the application, negative errno */
 
@@ -197,6 +202,8 @@ void sy_opts_on_segment(struct synack_conn *c, const struct sy_seg *seg);
 uint32_t sy_opts_ts_now(const struct synack_conn *c, synack_time_t now);
 /* Payload bytes per segment: the peer's MSS less the options every segment carries (RFC 6691). */
 uint32_t sy_opts_payload_mss(const struct synack_conn *c);
+/* Payload room in the next segment: the above less the SACK blocks it will carry. */
+uint32_t sy_opts_segment_room(const struct synack_conn *c);
 
 /* output.c — emission */
 /* A segment of this connection: seq, flags, and len bytes of the send buffer at offset off. */

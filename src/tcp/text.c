@@ -1,6 +1,6 @@
 /* tcp — §3.10.7.4 sixth to eighth: URG (not supported: the pointer is ignored, RFC 6093 §5),
- * segment text, and the FIN bit. Text is taken in order only; out-of-order segments are ACKed
- * and dropped until reassembly comes with loss recovery. */
+ * segment text, and the FIN bit. Text beyond RCV.NXT is held in place in the receive buffer and
+ * joins the stream when the hole before it fills; so is a FIN that arrives early. */
 #include "tcp/tcb.h"
 #include "util/seq.h"
 
@@ -27,7 +27,18 @@ static void trim(const struct synack_conn *c, struct sy_seg *seg)
     }
 }
 
-/* Seventh: take the text into the receive buffer. Returns true when an ACK is owed. */
+/* Data beyond RCV.NXT (within the window) is written in place into the receive buffer at its
+ * offset and its range remembered (RFC 9293 §3.10.7.4 seventh: segments beyond RCV.NXT "may be
+ * held for later processing"). */
+static void hold_early(struct synack_conn *c, const struct sy_tcp *t)
+{
+    uint32_t off = t->seq - c->rcv_nxt;
+    if (sy_ring_write_at(&c->rcvbuf, off, t->payload, t->payload_len))
+        sy_asm_add(&c->reasm, off, off + (uint32_t)t->payload_len);
+}
+
+/* Seventh: take the text into the receive buffer. Returns true when an ACK is owed: for data
+ * out of order and when a hole fills, at once (RFC 5681 §4.2). */
 static bool take_text(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
 {
     struct sy_tcp *t = &seg->tcp;
@@ -35,9 +46,14 @@ static bool take_text(struct synack_conn *c, struct sy_seg *seg, synack_time_t n
     trim(c, seg);
     bool owed = before != t->payload_len;
     if (t->payload_len == 0) return owed;
-    if (t->seq != c->rcv_nxt) return true; /* out of order: an immediate ACK (RFC 5681 §4.2) */
+    if (t->seq != c->rcv_nxt) {
+        hold_early(c, t);
+        return true;
+    }
     size_t n = sy_ring_write(&c->rcvbuf, t->payload, t->payload_len);
-    c->rcv_nxt += (uint32_t)n;
+    uint32_t more = sy_asm_advance(&c->reasm, (uint32_t)n); /* held data now in order */
+    sy_ring_commit(&c->rcvbuf, more);
+    c->rcv_nxt += (uint32_t)n + more;
     if (n < t->payload_len) t->flags &= (uint8_t)~SY_TH_FIN;
     sy_conn_notify(c, SYNACK_EV_READABLE, now);
     return true;
@@ -83,10 +99,15 @@ void sy_input_text_and_fin(struct synack_conn *c, struct sy_seg *seg, synack_tim
         seg->tcp.payload_len = 0;
     }
     struct sy_tcp *t = &seg->tcp;
-    bool fin =
-        (t->flags & SY_TH_FIN) && t->seq + (uint32_t)t->payload_len == c->rcv_nxt && !c->fin_rcvd;
-    /* A FIN beyond RCV.NXT is an out-of-order segment too: an immediate ACK (RFC 5681 §4.2). */
-    if (!fin && (t->flags & SY_TH_FIN) && !c->fin_rcvd) owed = true;
+    bool fin = !c->fin_rcvd && (((t->flags & SY_TH_FIN) && t->seq + t->payload_len == c->rcv_nxt) ||
+                                (c->fin_early && c->fin_early_seq == c->rcv_nxt));
+    /* A FIN beyond RCV.NXT is an out-of-order segment too: an immediate ACK (RFC 5681 §4.2); it
+     * is remembered and taken when the data before it has arrived. */
+    if (!fin && (t->flags & SY_TH_FIN) && !c->fin_rcvd) {
+        owed = true;
+        c->fin_early = true;
+        c->fin_early_seq = t->seq + (uint32_t)t->payload_len;
+    }
     if (fin)
         take_fin(c, now);
     else if (owed)

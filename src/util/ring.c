@@ -69,7 +69,8 @@ size_t sy_ring_read(struct sy_ring *r, void *out, size_t len)
     if (n == 0) return 0;
     r->head = pos(r, n);
     r->len -= n;
-    if (r->len == 0) r->head = 0;
+    /* head stays where it is even when empty: bytes written ahead (sy_ring_write_at) are placed
+     * relative to it. */
     return n;
 }
 
@@ -89,4 +90,24 @@ size_t sy_ring_span(const struct sy_ring *r, size_t off, size_t len, const uint8
         *n2 = len - first;
     }
     return len;
+}
+
+bool sy_ring_write_at(struct sy_ring *r, size_t off, const void *data, size_t len)
+{
+    if (off > r->cap - r->len || len > r->cap - r->len - off) return false;
+    const uint8_t *p = data;
+    size_t pos = (r->head + r->len + off) % (r->cap ? r->cap : 1);
+    while (len) {
+        size_t n = r->cap - pos < len ? r->cap - pos : len;
+        memcpy(r->buf + pos, p, n);
+        p += n;
+        len -= n;
+        pos = 0;
+    }
+    return true;
+}
+
+void sy_ring_commit(struct sy_ring *r, size_t n)
+{
+    r->len += n <= r->cap - r->len ? n : r->cap - r->len;
 }

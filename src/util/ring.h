@@ -31,6 +31,11 @@ size_t sy_ring_peek(const struct sy_ring *r, size_t off, void *out, size_t len);
 /* Remove up to len bytes from the head (copy them to out unless out is NULL). Returns count. */
 size_t sy_ring_read(struct sy_ring *r, void *out, size_t len);
 
+/* Write len bytes at offset off past the stored bytes without storing them yet (data that
+ * arrived early); false when they would not fit. sy_ring_commit() later counts them in. */
+bool sy_ring_write_at(struct sy_ring *r, size_t off, const void *data, size_t len);
+void sy_ring_commit(struct sy_ring *r, size_t n);
+
 /* Where len bytes at offset off from the head lie, without copying: up to two pieces, the
  * second across the wrap (*n2 is 0 when there is none). Returns the bytes covered. */
 size_t sy_ring_span(const struct sy_ring *r, size_t off, size_t len, const uint8_t **p1, size_t *n1,
