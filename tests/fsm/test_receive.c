@@ -1,0 +1,84 @@
+/* Receiving out of order (RFC 9293 §3.10.7.4 seventh step; RFC 5681 §4.2; RFC 2018 §4): held in
+ * place, ACKed at once, SACKed, and delivered byte for byte when the hole fills. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fsm.h"
+
+/* Established with SACK-permitted offered by the peer's SYN,ACK. */
+static void sack_established(struct fsm *f)
+{
+    fsm_init(f, NULL);
+    fsm_syn_sent(f);
+    struct sy_tcp_opts o = {.has = SY_OPT_SACK_PERM};
+    fsm_send_opts(f, SYN | ACK, FSM_PEER_ISS, f->iss + 1, FSM_PEER_WND, &o, NULL, 0);
+    f->peer_nxt = FSM_PEER_ISS + 1;
+    fsm_expect(f, ACK, f->iss + 1, f->peer_nxt);
+}
+
+static void test_receive_out_of_order_held_sacked_and_delivered(void **state)
+{
+    (void)state;
+    struct fsm f;
+    sack_established(&f);
+    uint32_t p = f.peer_nxt;
+    fsm_send(&f, ACK, p + 10, f.iss + 1, "klmnopqrst", 10);      /* bytes 10-19 first */
+    const struct fsm_seg *s = fsm_expect(&f, ACK, f.iss + 1, p); /* immediate duplicate ACK */
+    assert_int_equal(s->opts.sack_count, 1);
+    assert_int_equal(s->opts.sack[0].left, p + 10);
+    assert_int_equal(s->opts.sack[0].right, p + 20);
+    fsm_send(&f, ACK, p + 25, f.iss + 1, "zz", 2); /* a second island: newest first */
+    s = fsm_expect(&f, ACK, f.iss + 1, p);
+    assert_int_equal(s->opts.sack_count, 2);
+    assert_int_equal(s->opts.sack[0].left, p + 25);
+    assert_int_equal(s->opts.sack[1].left, p + 10);
+    char buf[64];
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), -EAGAIN);
+    fsm_send(&f, ACK, p, f.iss + 1, "abcdefghij", 10); /* fills the first hole */
+    s = fsm_expect(&f, ACK, f.iss + 1, p + 20);        /* at once, with the island after it */
+    assert_int_equal(s->opts.sack_count, 1);
+    assert_int_equal(s->opts.sack[0].left, p + 25);
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 20);
+    assert_memory_equal(buf, "abcdefghijklmnopqrst", 20);
+    fsm_send(&f, ACK, p + 20, f.iss + 1, "uvwxy", 5);
+    s = fsm_expect(&f, ACK, f.iss + 1, p + 27);
+    assert_false(s->opts.has & SY_OPT_SACK); /* nothing held any more */
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 7);
+    assert_memory_equal(buf, "uvwxyzz", 7);
+    fsm_free(&f);
+}
+
+static void test_receive_early_fin_taken_when_hole_fills(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_established(&f);
+    uint32_t p = f.peer_nxt;
+    fsm_send(&f, FIN | ACK, p + 3, f.iss + 1, "def", 3);
+    fsm_expect(&f, ACK, f.iss + 1, p);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
+    fsm_send(&f, ACK, p, f.iss + 1, "abc", 3);
+    fsm_expect(&f, ACK, f.iss + 1, p + 7); /* the data and the FIN */
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSE_WAIT);
+    char buf[8];
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 6);
+    assert_memory_equal(buf, "abcdef", 6);
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 0);
+    fsm_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_receive_out_of_order_held_sacked_and_delivered),
+        cmocka_unit_test(test_receive_early_fin_taken_when_hole_fills),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
