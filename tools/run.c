@@ -32,6 +32,9 @@ void demo_setup_init(struct demo_setup *setup)
     setup->delay = SYNACK_MSEC(10);
     synack_config_init(&setup->cfg);
     setup->cfg.seed = DEMO_SEED;
+    /* Every data segment is ACKed at once, as the handshake pictures draw it; delayed ACKs
+     * (RFC 9293 §3.8.6.3) would fold the ACK into the next segment and hide the exchange. */
+    setup->cfg.delack_timeout = 0;
     setup->horizon = SYNACK_SEC(600);
 }
 

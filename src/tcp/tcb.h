@@ -78,6 +78,7 @@ struct synack_conn {
     /* data that arrived early, held in rcvbuf beyond the in-order bytes (text.c) */
     struct sy_assembler reasm;
     bool fin_early;         /* a FIN arrived beyond RCV.NXT */
+    uint32_t delack_bytes;  /* in-order bytes received and not yet acknowledged (§3.8.6.3) */
     uint32_t fin_early_seq; /* where it sits */
 
     /* timers: absolute deadlines, SYNACK_TIME_NEVER when off */

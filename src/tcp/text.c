@@ -37,18 +37,21 @@ static void hold_early(struct synack_conn *c, const struct sy_tcp *t)
         sy_asm_add(&c->reasm, off, off + (uint32_t)t->payload_len);
 }
 
-/* Seventh: take the text into the receive buffer. Returns true when an ACK is owed: for data
- * out of order and when a hole fills, at once (RFC 5681 §4.2). */
-static bool take_text(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
+enum ack_need { ACK_NONE, ACK_DELAYED, ACK_NOW };
+
+/* Seventh: take the text into the receive buffer. An ACK is owed at once for data out of order,
+ * for data that fills (part of) a hole or leaves one open (RFC 5681 §4.2), and for trimmed data;
+ * plain in-order data may be acknowledged later (§3.8.6.3). */
+static enum ack_need take_text(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
 {
     struct sy_tcp *t = &seg->tcp;
     size_t before = t->payload_len;
     trim(c, seg);
-    bool owed = before != t->payload_len;
+    enum ack_need owed = before != t->payload_len ? ACK_NOW : ACK_NONE;
     if (t->payload_len == 0) return owed;
     if (t->seq != c->rcv_nxt) {
         hold_early(c, t);
-        return true;
+        return ACK_NOW;
     }
     size_t n = sy_ring_write(&c->rcvbuf, t->payload, t->payload_len);
     uint32_t more = sy_asm_advance(&c->reasm, (uint32_t)n); /* held data now in order */
@@ -56,7 +59,22 @@ static bool take_text(struct synack_conn *c, struct sy_seg *seg, synack_time_t n
     c->rcv_nxt += (uint32_t)n + more;
     if (n < t->payload_len) t->flags &= (uint8_t)~SY_TH_FIN;
     sy_conn_notify(c, SYNACK_EV_READABLE, now);
-    return true;
+    c->delack_bytes += (uint32_t)n + more;
+    if (more || !sy_asm_empty(&c->reasm)) return ACK_NOW;
+    return owed == ACK_NOW ? ACK_NOW : ACK_DELAYED;
+}
+
+/* §3.8.6.3 and RFC 1122 §4.2.3.2: delay the ACK of in-order data, but ACK at least every second
+ * full-sized segment and within delack_timeout (< 500 ms); 0 acknowledges every segment. */
+static void ack_later(struct synack_conn *c, synack_time_t now)
+{
+    synack_time_t delay = c->stack->cfg.delack_timeout;
+    uint32_t full = c->our_mss - (c->ts_ok ? 12u : 0u);
+    if (delay == 0 || c->delack_bytes >= 2 * full) {
+        sy_send_ack(c, now);
+        return;
+    }
+    if (!sy_timer_armed(c, SY_TIMER_DELACK)) sy_timer_set(c, SY_TIMER_DELACK, now + delay);
 }
 
 /* Eighth: the FIN, once everything before it has been taken. */
@@ -90,7 +108,7 @@ static void take_fin(struct synack_conn *c, synack_time_t now)
 
 void sy_input_text_and_fin(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
 {
-    bool owed = false;
+    enum ack_need owed = ACK_NONE;
     if (takes_text(c->state)) {
         owed = take_text(c, seg, now);
     } else {
@@ -104,14 +122,16 @@ void sy_input_text_and_fin(struct synack_conn *c, struct sy_seg *seg, synack_tim
     /* A FIN beyond RCV.NXT is an out-of-order segment too: an immediate ACK (RFC 5681 §4.2); it
      * is remembered and taken when the data before it has arrived. */
     if (!fin && (t->flags & SY_TH_FIN) && !c->fin_rcvd) {
-        owed = true;
+        owed = ACK_NOW;
         c->fin_early = true;
         c->fin_early_seq = t->seq + (uint32_t)t->payload_len;
     }
     if (fin)
         take_fin(c, now);
-    else if (owed)
+    else if (owed == ACK_NOW)
         sy_send_ack(c, now);
+    else if (owed == ACK_DELAYED)
+        ack_later(c, now);
     /* Our FIN's ACK came with a FIN we could not take yet: FIN-WAIT-2 after all. */
     if (c->state == SYNACK_FIN_WAIT_1 && sy_fin_acked(c))
         sy_set_state(c, SYNACK_FIN_WAIT_2, SYNACK_CAUSE_RCV_ACK, now);

@@ -39,13 +39,14 @@ static void on_event(void *ctx, const struct synack_event *ev)
 
 static const struct synack_device_ops capture_ops = {.transmit = capture};
 
-void fsm_init(struct fsm *f, const struct synack_config *cfg)
+static void setup(struct fsm *f, const struct synack_config *cfg, bool delack)
 {
     memset(f, 0, sizeof(*f));
     if (cfg)
         f->cfg = *cfg;
     else
         synack_config_init(&f->cfg);
+    if (!delack) f->cfg.delack_timeout = 0; /* every segment is ACKed at once */
     f->st = synack_stack_new(&f->cfg);
     assert_non_null(f->st);
     f->dev = synack_stack_add_device(f->st, &capture_ops, f, 1500);
@@ -54,6 +55,16 @@ void fsm_init(struct fsm *f, const struct synack_config *cfg)
     assert_int_equal(synack_stack_add_addr(f->st, f->dev, &f->local, 24), 0);
     synack_stack_set_event_fn(f->st, on_event, f);
     f->peer_nxt = FSM_PEER_ISS;
+}
+
+void fsm_init(struct fsm *f, const struct synack_config *cfg)
+{
+    setup(f, cfg, false);
+}
+
+void fsm_init_delack(struct fsm *f, const struct synack_config *cfg)
+{
+    setup(f, cfg, true);
 }
 
 void fsm_free(struct fsm *f)

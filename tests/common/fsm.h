@@ -49,8 +49,11 @@ struct fsm {
     uint32_t peer_nxt;            /* the next sequence number the peer would send */
 };
 
-/* A stack with the default config (cfg NULL) or the given one, and no connection. */
+/* A stack with the default config (cfg NULL) or the given one, and no connection. The state
+ * tests assert segment by segment, so fsm_init turns delayed ACKs off (delack_timeout 0: every
+ * segment is ACKed at once); fsm_init_delack keeps cfg's delayed ACKs. */
 void fsm_init(struct fsm *f, const struct synack_config *cfg);
+void fsm_init_delack(struct fsm *f, const struct synack_config *cfg);
 void fsm_free(struct fsm *f);
 
 /* Move the clock to t and run the stack's timers. */

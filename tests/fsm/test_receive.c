@@ -74,11 +74,72 @@ static void test_receive_early_fin_taken_when_hole_fills(void **state)
     fsm_free(&f);
 }
 
+static uint8_t full[1460]; /* a full-sized segment: our MSS, no options in use */
+
+/* One full-sized segment: the ACK waits exactly delack_timeout (§3.8.6.3). */
+static void test_receive_delayed_ack_after_timeout(void **state)
+{
+    (void)state;
+    struct synack_config cfg;
+    synack_config_init(&cfg);
+    cfg.delack_timeout = SYNACK_MSEC(40);
+    struct fsm f;
+    fsm_init_delack(&f, &cfg);
+    fsm_established(&f);
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, full, sizeof full);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_stack_next_deadline(f.st), f.now + SYNACK_MSEC(40));
+    fsm_at(&f, f.now + SYNACK_MSEC(40) - 1);
+    fsm_expect_none(&f);
+    fsm_at(&f, f.now + 1);
+    fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt + 1460);
+    fsm_free(&f);
+}
+
+/* The second full-sized segment is ACKed at once (RFC 1122 §4.2.3.2). */
+static void test_receive_every_second_full_segment_acked_at_once(void **state)
+{
+    (void)state;
+    struct synack_config cfg;
+    synack_config_init(&cfg);
+    struct fsm f;
+    fsm_init_delack(&f, &cfg);
+    fsm_established(&f);
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, full, sizeof full);
+    fsm_expect_none(&f);
+    fsm_send(&f, ACK, f.peer_nxt + 1460, f.iss + 1, full, sizeof full);
+    fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt + 2920);
+    assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_TIME_NEVER); /* timer off */
+    fsm_free(&f);
+}
+
+/* Data we send carries the ACK: the delayed one is not sent afterwards. */
+static void test_receive_delayed_ack_rides_on_data(void **state)
+{
+    (void)state;
+    struct synack_config cfg;
+    synack_config_init(&cfg);
+    struct fsm f;
+    fsm_init_delack(&f, &cfg);
+    fsm_established(&f);
+    fsm_send(&f, ACK | PSH, f.peer_nxt, f.iss + 1, "ping", 4);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_send(f.conn, "pong", 4, f.now), 4);
+    fsm_expect(&f, ACK | PSH, f.iss + 1, f.peer_nxt + 4);
+    fsm_send(&f, ACK, f.peer_nxt + 4, f.iss + 5, NULL, 0); /* the peer takes "pong" */
+    fsm_at(&f, f.now + SYNACK_SEC(1));
+    fsm_expect_none(&f);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_receive_out_of_order_held_sacked_and_delivered),
         cmocka_unit_test(test_receive_early_fin_taken_when_hole_fills),
+        cmocka_unit_test(test_receive_delayed_ack_after_timeout),
+        cmocka_unit_test(test_receive_every_second_full_segment_acked_at_once),
+        cmocka_unit_test(test_receive_delayed_ack_rides_on_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
