@@ -83,6 +83,7 @@ struct synack_counters {
     uint64_t retransmits;      /* retransmission timeouts */
     uint64_t fast_retransmits; /* fast retransmits (RFC 5681 §3.2) */
     uint64_t recoveries;       /* fast recovery episodes entered */
+    uint64_t window_probes;    /* zero-window probes sent (§3.8.6.1) */
     uint64_t conns_opened_active, conns_opened_passive;
     uint64_t conns_established, conns_reset, conns_timed_out;
     uint64_t drops[SYNACK_DROP_REASON_COUNT];

@@ -122,7 +122,6 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
         return false;
     }
     if (c->state == SYNACK_TIME_WAIT) return true; /* only a FIN can matter: eighth step */
-    bool zero_before = c->snd_wnd == 0;
     uint32_t wnd_before = c->snd_wnd;
     if (c->sack_ok && c->cc.ops) sy_sack_update(&c->sb, &seg->tcp.opts, c->snd_una, c->snd_max);
     if (sy_seq_lt(c->snd_una, ack)) {
@@ -134,10 +133,7 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
     }
     /* Old ACKs (SEG.ACK < SND.UNA) are ignored. */
     if (sy_seq_leq(c->snd_una, ack)) window_update(c, seg);
-    /* A probe was answered, window open or not: the peer lives. RFC 1122 §4.2.2.17: while the
-     * receiver ACKs the probes the sender MUST keep the connection open, so a closed window
-     * never uses up the data retries. */
-    if (zero_before) c->rtx_count = 0;
+    sy_persist_on_ack(c);
     if (!ack_closing_states(c, seg, now)) return false;
     sy_output(c, now); /* the window may have opened */
     return true;

@@ -49,6 +49,7 @@ static void on_enter(struct synack_conn *c, enum synack_state to, synack_time_t 
     case SYNACK_TIME_WAIT:
         /* §3.10.7.4: turn off the other timers, start the 2 MSL timer. */
         sy_timer_rtx_stop(c);
+        sy_timer_set(c, SY_TIMER_PERSIST, SYNACK_TIME_NEVER);
         sy_timer_time_wait(c, now);
         break;
     case SYNACK_CLOSED:

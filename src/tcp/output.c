@@ -44,14 +44,23 @@ static int send_segment(struct synack_stack *s, struct synack_conn *c, int dev,
     return sy_ip_output(s, dev, &local->addr, &remote->addr, SY_IPPROTO_TCP, n, now);
 }
 
-uint16_t sy_rcv_window_update(struct synack_conn *c, bool syn)
+uint32_t sy_rcv_window_target(const struct synack_conn *c)
 {
     uint32_t space = (uint32_t)sy_ring_space(&c->rcvbuf);
+    uint32_t offered = sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+    uint32_t half = (uint32_t)c->rcvbuf.cap / 2;
+    uint32_t step = c->our_mss < half ? c->our_mss : half;
+    return space >= offered + step ? space : offered;
+}
+
+uint16_t sy_rcv_window_update(struct synack_conn *c, bool syn)
+{
     if (syn) { /* RFC 7323 §2.2: the window in a SYN is never scaled */
+        uint32_t space = (uint32_t)sy_ring_space(&c->rcvbuf);
         c->rcv_adv = c->rcv_nxt + (space > 0xffff ? 0xffff : space);
         return (uint16_t)(space > 0xffff ? 0xffff : space);
     }
-    uint32_t wnd = space >> c->rcv_wscale;
+    uint32_t wnd = sy_rcv_window_target(c) >> c->rcv_wscale;
     if (wnd > 0xffff) wnd = 0xffff;
     uint32_t edge = c->rcv_nxt + (wnd << c->rcv_wscale);
     if (sy_seq_lt(edge, c->rcv_adv)) {

@@ -32,7 +32,9 @@ uint32_t sy_recovery_pipe(const struct synack_conn *c)
 bool sy_recovery_is_dupack(const struct synack_conn *c, const struct sy_seg *seg, uint32_t wnd)
 {
     const struct sy_tcp *t = &seg->tcp;
-    return c->cc.ops && c->snd_max != c->snd_una && t->payload_len == 0 &&
+    /* Outstanding data: SND.NXT, not SND.MAX, so that ACKs of window probes (whose octet
+     * SND.NXT does not cover, persist.c) never count. */
+    return c->cc.ops && c->snd_nxt != c->snd_una && t->payload_len == 0 &&
            !(t->flags & (SY_TH_SYN | SY_TH_FIN)) && t->ack == c->snd_una &&
            ((uint32_t)t->wnd << c->snd_wscale) == wnd;
 }

@@ -103,15 +103,17 @@ static void output(struct synack_conn *c, bool force, synack_time_t now)
         while (send_one(c, force, now))
             force = false;
     bool unsent = sy_ring_len(&c->sndbuf) > (size_t)(c->snd_nxt - sy_snd_data_seq(c));
-    /* RFC 6298 §5.1: run the timer while data is outstanding; also while data waits on the
-     * peer's window, so that a probe or the held segment follows (§3.8.6.1, §3.8.6.2.1). */
-    if (!sy_timer_armed(c, SY_TIMER_RTX) && (c->snd_max != c->snd_una || unsent))
-        sy_timer_rtx_arm(c, now);
+    sy_persist_update(c, unsent, now);
 }
 
 void sy_output(struct synack_conn *c, synack_time_t now)
 {
     output(c, false, now);
+}
+
+void sy_output_force(struct synack_conn *c, synack_time_t now)
+{
+    output(c, true, now);
 }
 
 /* Fast retransmit and recovery (RFC 5681 §3.2, RFC 6582, RFC 6675): octets at seq again,
@@ -138,17 +140,7 @@ void sy_output_retransmit(struct synack_conn *c, synack_time_t now)
     ev.seg.seq = c->snd_una;
     sy_stack_emit(c->stack, &ev, now);
     c->snd_nxt = c->snd_una; /* go back: resend from the oldest unacknowledged byte */
-    uint32_t data_seq = sy_snd_data_seq(c);
-    bool syn_acked = c->snd_una != c->iss;
-    if (syn_acked && c->snd_wnd == 0 && sy_ring_len(&c->sndbuf) > (size_t)(c->snd_nxt - data_seq)) {
-        /* §3.8.6.1: a zero-window probe carries one byte beyond the window. SND.MAX covers the
-         * byte (an ACK of it is acceptable) but SND.NXT stays: a receiver with a zero window
-         * does not take it (§3.10.7.4), so the next segment starts at SND.UNA again. */
-        sy_emit(c, c->snd_nxt, SY_TH_ACK, c->snd_nxt - data_seq, 1, now);
-        if (sy_seq_gt(c->snd_nxt + 1, c->snd_max)) c->snd_max = c->snd_nxt + 1;
-    } else {
-        /* The timer overrides Nagle and silly window avoidance (§3.8.6.2.1). */
-        output(c, true, now);
-    }
-    sy_timer_rtx_arm(c, now);
+    /* The timer overrides Nagle and silly window avoidance (§3.8.6.2.1). A closed window sends
+     * nothing here: output() hands over to the persist timer. */
+    output(c, true, now);
 }

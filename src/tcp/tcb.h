@@ -22,7 +22,8 @@
 /* A connection's timers; the earliest keys it in the stack's heap (timer.c). */
 enum sy_timer {
     SY_TIMER_CLOSE,     /* TIME-WAIT's 2 MSL, or an orphan's FIN-WAIT-2 timeout */
-    SY_TIMER_RTX,       /* retransmission (RFC 6298), also the zero-window probe (§3.8.6.1) */
+    SY_TIMER_RTX,       /* retransmission (RFC 6298) */
+    SY_TIMER_PERSIST,   /* window probes and the silly-window override (§3.8.6.1, persist.c) */
     SY_TIMER_DELACK,    /* delayed ACK (§3.8.6.3) */
     SY_TIMER_KEEPALIVE, /* keepalive probes (§3.8.4) */
     SY_TIMER_COUNT
@@ -85,6 +86,8 @@ struct synack_conn {
     synack_time_t timer[SY_TIMER_COUNT]; /* absolute deadlines, SYNACK_TIME_NEVER when off */
     synack_time_t rto;
     unsigned rtx_count;
+    unsigned persist_shift; /* backoff of the persist timer, apart from the RTO's */
+    unsigned probes_out;    /* window probes sent and not answered */
     /* RTT (RFC 6298): srtt and rttvar in microseconds, 0 before the first sample */
     synack_time_t srtt, rttvar;
     bool rtt_timing;
@@ -176,6 +179,13 @@ bool sy_keepalive_expired(struct synack_conn *c, synack_time_t now);
 void sy_keepalive_arm(struct synack_conn *c, synack_time_t now);
 void sy_keepalive_on_segment(struct synack_conn *c, synack_time_t now);
 void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now);
+/* RFC 9293 §3.8.3 (R2): give up on the peer with ETIMEDOUT; true when c was freed. */
+bool sy_conn_give_up(struct synack_conn *c, synack_time_t now);
+/* persist.c — after output: the persist timer when data waits on the window with nothing in
+ * flight, else the retransmission timer while anything is unacknowledged. */
+void sy_persist_update(struct synack_conn *c, bool waiting, synack_time_t now);
+bool sy_persist_expired(struct synack_conn *c, synack_time_t now);
+void sy_persist_on_ack(struct synack_conn *c);
 void sy_timer_rtx_stop(struct synack_conn *c);
 void sy_timer_time_wait(struct synack_conn *c, synack_time_t now);
 /* Bound FIN-WAIT-2 once the application has let go of the connection. */
@@ -213,6 +223,8 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
 
 /* send.c — what to send: SYN, data within the windows (Nagle, SWS), FIN */
 void sy_output(struct synack_conn *c, synack_time_t now);
+/* The same, overriding Nagle and silly window avoidance for the first segment (a timer's). */
+void sy_output_force(struct synack_conn *c, synack_time_t now);
 void sy_send_ack(struct synack_conn *c, synack_time_t now);
 /* A bare ACK with this sequence number (keepalive probes). */
 void sy_emit_at(struct synack_conn *c, uint32_t seq, synack_time_t now);
@@ -235,6 +247,10 @@ void sy_recovery_on_ack(struct synack_conn *c, uint32_t acked, synack_time_t now
 void sy_recovery_on_rto(struct synack_conn *c, synack_time_t now);
 /* Resend from SND.UNA after a retransmission timeout. */
 void sy_output_retransmit(struct synack_conn *c, synack_time_t now);
+/* RFC 9293 §3.8.6.2.2 (receiver SWS avoidance), the one place it lives: the window to offer
+ * now. The right edge moves only when it can move by min(RCV.BUFF / 2, the peer's MSS); else the
+ * window offered before is kept (it shrinks as data arrives, never by moving the edge back). */
+uint32_t sy_rcv_window_target(const struct synack_conn *c);
 /* The window field to send now (scaled unless on a SYN); moves rcv_adv, never back. */
 uint16_t sy_rcv_window_update(struct synack_conn *c, bool syn);
 

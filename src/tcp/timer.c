@@ -150,7 +150,7 @@ static unsigned rtx_limit(const struct synack_conn *c)
 
 /* RFC 9293 §3.8.3 (R2): give up and tell the application. A half-open child of a listener is
  * dropped quietly: nobody has its handle yet. */
-static bool rtx_give_up(struct synack_conn *c, synack_time_t now)
+bool sy_conn_give_up(struct synack_conn *c, synack_time_t now)
 {
     c->stack->counters.conns_timed_out++;
     if (c->user_ref) sy_conn_error(c, -ETIMEDOUT, now);
@@ -161,7 +161,7 @@ static bool rtx_give_up(struct synack_conn *c, synack_time_t now)
 /* RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off the timer. */
 static bool rtx_expired(struct synack_conn *c, synack_time_t now)
 {
-    if (c->rtx_count >= rtx_limit(c) || now >= user_deadline(c)) return rtx_give_up(c, now);
+    if (c->rtx_count >= rtx_limit(c) || now >= user_deadline(c)) return sy_conn_give_up(c, now);
     c->rtx_count++;
     c->stack->counters.retransmits++;
     if (c->snd_una == c->iss) c->syn_rtx = true;
@@ -184,6 +184,7 @@ static bool close_expired(struct synack_conn *c, synack_time_t now)
 static bool (*const expired[SY_TIMER_COUNT])(struct synack_conn *, synack_time_t) = {
     [SY_TIMER_CLOSE] = close_expired,
     [SY_TIMER_RTX] = rtx_expired,
+    [SY_TIMER_PERSIST] = sy_persist_expired,
     [SY_TIMER_DELACK] = sy_delack_expired,
     [SY_TIMER_KEEPALIVE] = sy_keepalive_expired,
 };

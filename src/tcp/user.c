@@ -165,15 +165,12 @@ ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_t
     return (ssize_t)n;
 }
 
-/* After the application read: announce a window that opened by at least an MSS or half the
- * buffer (§3.8.6.2.2, receiver-side silly window avoidance). */
+/* §3.8.6.2.2: reading made room; announce it once the window's edge may move. */
 static void window_update_after_read(struct synack_conn *c, synack_time_t now)
 {
     if (!sy_state_synchronized(c->state) || c->fin_rcvd) return;
-    uint32_t space = (uint32_t)sy_ring_space(&c->rcvbuf);
     uint32_t offered = sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-    uint32_t step = c->our_mss < c->rcvbuf.cap / 2 ? c->our_mss : (uint32_t)c->rcvbuf.cap / 2;
-    if (space >= offered + step) sy_send_ack(c, now);
+    if (sy_rcv_window_target(c) > offered) sy_send_ack(c, now);
 }
 
 /* §3.10.3 RECEIVE. Returns 0 at the end of the stream (the peer's FIN, all data read). */

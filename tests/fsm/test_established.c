@@ -61,7 +61,8 @@ static void test_established_data_is_acked_and_readable(void **state)
     fsm_send(&f, ACK | PSH, f.peer_nxt, f.iss + 1, "hello", 5);
     const struct fsm_seg *s = fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt + 5);
     assert_int_equal(s->len, 0);
-    assert_int_equal(s->wnd, 65536 - 5); /* unread data narrows the window */
+    /* Unread data narrows the window; the right edge (65535 offered in the SYN) stays put. */
+    assert_int_equal(s->wnd, 65535 - 5);
     fsm_expect_none(&f);
     char buf[16];
     assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 5);
@@ -203,8 +204,9 @@ static void test_established_acceptability_data_open_window(void **state)
     fsm_expect_none(&f);
     assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
 
-    wnd = fsm_status(&f).rcv_wnd; /* that ACK announced the window the read opened */
-    assert_int_equal(wnd, 4096);
+    /* That ACK kept the right edge: a read of one octet does not move it (§3.8.6.2.2). */
+    wnd = fsm_status(&f).rcv_wnd;
+    assert_int_equal(wnd, 4095);
     fsm_send(&f, ACK, nxt + wnd, f.iss + 1, "z", 1); /* RCV.NXT+RCV.WND: outside */
     fsm_expect(&f, ACK, f.iss + 1, nxt);
     fsm_expect_none(&f);
