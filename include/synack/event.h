@@ -60,6 +60,8 @@ enum synack_drop_reason {
     SYNACK_DROP_ACK_UNSENT,     /* ACK of data not yet sent */
     SYNACK_DROP_ACK_OLD,        /* ACK too old (RFC 5961 §5.2) */
     SYNACK_DROP_NO_BUFFER,      /* no memory for a connection */
+    SYNACK_DROP_PAWS,           /* TSval older than TS.Recent (RFC 7323 §5.3 R1): ACKed, dropped */
+    SYNACK_DROP_TS_MISSING,     /* no TSopt once timestamps are on (RFC 7323 §3.2) */
     SYNACK_DROP_REASON_COUNT
 };
 

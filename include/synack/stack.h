@@ -28,6 +28,8 @@ struct synack_config {
     bool opt_wscale;                  /* offer window scaling (RFC 7323 §2) */
     bool opt_timestamps;              /* offer timestamps (RFC 7323 §3) */
     bool opt_sack;                    /* offer SACK-permitted (RFC 2018) */
+    bool ts_tolerate_missing;         /* accept segments without TSopt once timestamps are on (Linux
+                                       * does); default off: RFC 7323 §3.2's SHOULD drop, as FreeBSD */
     bool rfc5961;         /* challenge ACKs for in-window RST/SYN (RFC 5961), default on */
     unsigned syn_backlog; /* half-open connections per listener (default 128) */
     unsigned max_conns;   /* connections per stack, 0 = unlimited */

@@ -69,6 +69,8 @@ const char *synack_drop_reason_name(enum synack_drop_reason r)
         [SYNACK_DROP_NO_ACK] = "no_ack",
         [SYNACK_DROP_ACK_UNSENT] = "ack_unsent",
         [SYNACK_DROP_ACK_OLD] = "ack_old",
+        [SYNACK_DROP_PAWS] = "paws",
+        [SYNACK_DROP_TS_MISSING] = "ts_missing",
         [SYNACK_DROP_NO_BUFFER] = "no_buffer",
     };
     return (unsigned)r < SYNACK_DROP_REASON_COUNT ? names[r] : "?";

@@ -181,9 +181,15 @@ static void trim_old_syn(const struct synack_conn *c, struct sy_seg *seg)
 void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
 {
     trim_old_syn(c, seg);
+    enum synack_drop_reason why;
+    if (!sy_paws_ok(c, seg, &why, now)) { /* RFC 7323 §5.3 R1 comes before the window (R2) */
+        sy_stack_drop(c->stack, c, why, now);
+        if (why == SYNACK_DROP_PAWS) send_ack_or_synack(c, now);
+        return;
+    }
     if (!check_sequence(c, seg, now)) return;
     sy_keepalive_on_segment(c, now);
-    sy_opts_on_segment(c, seg);
+    sy_paws_record(c, seg, now); /* R3 */
     if (seg->tcp.flags & SY_TH_RST) {
         check_rst(c, seg, now);
         return;

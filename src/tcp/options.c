@@ -40,7 +40,7 @@ void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_
 }
 
 /* Record what the peer's SYN (or SYN,ACK) offers: an option is on only if we offer it too. */
-void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn)
+void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_time_t now)
 {
     const struct synack_config *cfg = &c->stack->cfg;
     const struct sy_tcp_opts *o = &syn->opts;
@@ -59,7 +59,10 @@ void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn)
         c->snd_wscale = c->rcv_wscale = 0;
     }
     c->ts_ok = cfg->opt_timestamps && (o->has & SY_OPT_TS);
-    if (c->ts_ok) c->ts_recent = o->ts_val;
+    if (c->ts_ok) {
+        c->ts_recent = o->ts_val;
+        c->ts_recent_age = now;
+    }
     c->sack_ok = cfg->opt_sack && (o->has & SY_OPT_SACK_PERM);
 }
 
@@ -90,14 +93,6 @@ void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, syn
         o->ts_ecr = c->ts_recent;
     }
     if (c->sack_ok && !sy_asm_empty(&c->reasm)) sack_blocks(c, o);
-}
-
-/* RFC 7323 §4.3: remember the peer's TSval from a segment that covers RCV.NXT's left edge.
- * (PAWS, §5, comes with the data-transfer work.) */
-void sy_opts_on_segment(struct synack_conn *c, const struct sy_seg *seg)
-{
-    if (!c->ts_ok || !(seg->tcp.opts.has & SY_OPT_TS)) return;
-    if (sy_seq_leq(seg->tcp.seq, c->rcv_nxt)) c->ts_recent = seg->tcp.opts.ts_val;
 }
 
 uint32_t sy_opts_payload_mss(const struct synack_conn *c)

@@ -81,7 +81,7 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
     bool syn = (flags & SY_TH_SYN) != 0;
     struct sy_tcp h = {.sport = c->local.port, .dport = c->remote.port, .seq = seq, .flags = flags};
     if (flags & SY_TH_ACK) {
-        h.ack = c->rcv_nxt;
+        h.ack = c->last_ack_sent = c->rcv_nxt;
         c->delack_bytes = 0; /* this segment carries the ACK a delayed one would have */
         if (sy_timer_armed(c, SY_TIMER_DELACK)) sy_timer_set(c, SY_TIMER_DELACK, SYNACK_TIME_NEVER);
     }

@@ -6,13 +6,13 @@
 
 /* The peer's SYN (§3.10.7.2, §3.10.7.3): IRS = SEG.SEQ, RCV.NXT = SEG.SEQ+1, its options, and
  * its window, unscaled in a SYN (RFC 7323 §2.2). */
-void sy_take_syn(struct synack_conn *c, const struct sy_seg *seg)
+void sy_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now)
 {
     c->irs = seg->tcp.seq;
     c->rcv_nxt = c->irs + 1;
     c->rcv_adv = c->rcv_nxt;
     c->rcv_syn = true;
-    sy_opts_from_syn(c, &seg->tcp);
+    sy_opts_from_syn(c, &seg->tcp, now);
     c->snd_wnd = seg->tcp.wnd; /* RFC 7323 §2.2: unscaled in a SYN */
     c->max_snd_wnd = c->snd_wnd;
     c->snd_wl1 = seg->tcp.seq;
@@ -66,7 +66,7 @@ void sy_input_syn_sent(struct synack_conn *c, struct sy_seg *seg, synack_time_t 
         sy_stack_drop(s, c, SYNACK_DROP_SYN_SENT_BAD, now);
         return;
     }
-    sy_take_syn(c, seg);
+    sy_take_syn(c, seg, now);
     if (ack && sy_seq_gt(t->ack, c->iss)) {
         syn_sent_established(c, seg, now);
         return;

@@ -62,6 +62,8 @@ struct synack_conn {
     uint8_t snd_wscale, rcv_wscale;
     bool ws_ok, ts_ok, sack_ok;
     uint32_t ts_recent, ts_offset;
+    synack_time_t ts_recent_age; /* when TS.Recent was last set (RFC 7323 §5.5) */
+    uint32_t last_ack_sent;      /* Last.ACK.sent (RFC 7323 §4.3): the ACK field we sent last */
 
     /* flags */
     bool passive;    /* reached SYN-RECEIVED from LISTEN */
@@ -206,9 +208,14 @@ uint32_t sy_isn(const struct synack_stack *s, const struct synack_endpoint *loca
 /* options.c — what the handshake negotiates */
 void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);
 void sy_opts_init(struct synack_conn *c);
-void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn);
+void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_time_t now);
 void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);
-void sy_opts_on_segment(struct synack_conn *c, const struct sy_seg *seg);
+/* paws.c — RFC 7323 §5.3 R1 and §3.2 before the sequence test: false when the segment must be
+ * dropped (*why says why: SYNACK_DROP_PAWS is answered with an ACK, a missing TSopt is not). */
+bool sy_paws_ok(struct synack_conn *c, const struct sy_seg *seg, enum synack_drop_reason *why,
+                synack_time_t now);
+/* RFC 7323 §4.3 (R3): an acceptable segment's TSval becomes TS.Recent. */
+void sy_paws_record(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now);
 /* Our timestamp clock now (RFC 7323 §5.4: 1 ms, with a per-connection offset). */
 uint32_t sy_opts_ts_now(const struct synack_conn *c, synack_time_t now);
 /* Payload bytes per segment: the peer's MSS less the options every segment carries (RFC 6691). */
@@ -277,7 +284,7 @@ void sy_listen_return(struct synack_conn *c, enum synack_cause why, synack_time_
 /* Fill a TCB from the SYN that arrived in LISTEN (§3.10.7.2) and send the SYN,ACK. */
 void sy_listen_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now);
 /* Record the peer's SYN: IRS, RCV.NXT, options, window (syn_sent.c). */
-void sy_take_syn(struct synack_conn *c, const struct sy_seg *seg);
+void sy_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now);
 /* Active OPEN of a prepared TCB: ISS, SYN-SENT, SYN (§3.10.1). */
 void sy_open_active(struct synack_conn *c, enum synack_cause why, synack_time_t now);
 
