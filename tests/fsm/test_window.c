@@ -236,6 +236,34 @@ static void test_window_update_after_reads_waits_for_an_mss(void **state)
     fsm_free(&f);
 }
 
+/* RFC 7323 §2: with window scaling a 1 MiB buffer is offered whole, in both directions. */
+static void test_window_scaled_above_64k(void **state)
+{
+    (void)state;
+    struct synack_config cfg;
+    synack_config_init(&cfg);
+    cfg.rcvbuf = cfg.sndbuf = 1u << 20;
+    struct fsm f;
+    fsm_init(&f, &cfg);
+    fsm_syn_sent(&f);
+    struct sy_tcp_opts o = {.has = SY_OPT_MSS | SY_OPT_WSCALE, .mss = 1460, .wscale = 7};
+    fsm_send_opts(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, 2000, &o, NULL, 0);
+    f.peer_nxt = FSM_PEER_ISS + 1;
+    const struct fsm_seg *s = fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
+    struct synack_status st = fsm_status(&f);
+    assert_int_equal(st.rcv_wscale, 5); /* the smallest shift that covers 1 MiB in 16 bits */
+    assert_int_equal((uint32_t)s->wnd << 5, 1u << 20);
+    assert_int_equal(st.rcv_wnd, 1u << 20);
+    /* An octet 1 MB ahead is inside our window: held (and ACKed at once), not dropped. */
+    fsm_send_opts(&f, ACK, f.peer_nxt + 1000000, f.iss + 1, 2000, NULL, "z", 1);
+    fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 0);
+    /* The peer's window: 2000 << 7 = 256000 octets, beyond 64 KiB. */
+    peer_window(&f, f.iss + 1, 2000);
+    assert_int_equal(fsm_status(&f).snd_wnd, 256000);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_window_closed_by_ack_starts_persist),
         cmocka_unit_test(test_window_small_window_override_sends_what_fits),
         cmocka_unit_test(test_window_update_after_reads_waits_for_an_mss),
+        cmocka_unit_test(test_window_scaled_above_64k),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
