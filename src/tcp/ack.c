@@ -41,7 +41,7 @@ static void ack_advance(struct synack_conn *c, const struct sy_seg *seg, synack_
     uint32_t ack = seg->tcp.ack;
     uint32_t data_seq = sy_snd_data_seq(c);
     uint32_t data_end = data_seq + (uint32_t)sy_ring_len(&c->sndbuf);
-    uint32_t upto = sy_seq_min(ack, data_end);
+    uint32_t upto = sy_seq_min(ack, data_end), flight = c->snd_max - c->snd_una;
     size_t freed = sy_seq_gt(upto, data_seq) ? upto - data_seq : 0;
     if (freed) sy_ring_read(&c->sndbuf, NULL, freed);
     c->snd_una = ack;
@@ -49,7 +49,7 @@ static void ack_advance(struct synack_conn *c, const struct sy_seg *seg, synack_
     if (sy_seq_lt(c->snd_nxt, ack)) c->snd_nxt = ack;
     const struct sy_tcp_opts *o = &seg->tcp.opts;
     if (c->ts_ok && (o->has & SY_OPT_TS) && o->ts_ecr != 0)
-        sy_rtt_on_ack_ts(c, o->ts_ecr, now);
+        sy_rtt_on_ack_ts(c, o->ts_ecr, flight, now);
     else
         sy_rtt_on_ack(c, ack, now);
     c->rtx_count = 0;

@@ -22,7 +22,7 @@ struct synack_conn *sy_conn_new(struct synack_stack *s, bool with_buffers)
     c->deadline = SYNACK_TIME_NEVER;
     for (int i = 0; i < SY_TIMER_COUNT; i++)
         c->timer[i] = SYNACK_TIME_NEVER;
-    c->rto = s->cfg.rto_initial;
+    sy_rtt_est_init(&c->rtt, s->cfg.rto_initial);
     c->snd_mss = SY_TCP_DEFAULT_MSS;
     c->nodelay = s->cfg.nodelay;
     c->keepalive = s->cfg.keepalive;

@@ -40,7 +40,7 @@ static void on_enter(struct synack_conn *c, enum synack_state to, synack_time_t 
     case SYNACK_ESTABLISHED:
         s->counters.conns_established++;
         /* RFC 6298 §5.7: a retransmitted SYN with no RTT sample: RTO is 3 s for the data. */
-        if (c->syn_rtx && c->srtt == 0) c->rto = SY_TCP_RTO_AFTER_SYN_LOSS;
+        if (c->syn_rtx && c->rtt.srtt == 0) c->rtt.rto = SY_TCP_RTO_AFTER_SYN_LOSS;
         c->rtx_count = 0;
         sy_recovery_init(c, now);
         c->last_rcv = now;

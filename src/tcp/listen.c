@@ -131,7 +131,7 @@ void sy_listen_return(struct synack_conn *c, enum synack_cause why, synack_time_
     /* Forget the half-synchronized connection; keep the user's data queued. */
     c->rcv_syn = c->passive = c->syn_rtx = false;
     c->rtx_count = 0;
-    c->rto = c->stack->cfg.rto_initial;
+    sy_rtt_est_init(&c->rtt, c->stack->cfg.rto_initial);
     c->rtt_timing = false;
     sy_timer_rtx_stop(c);
 }

@@ -12,7 +12,7 @@
 static synack_time_t persist_interval(const struct synack_conn *c)
 {
     const struct synack_config *cfg = &c->stack->cfg;
-    synack_time_t t = c->rto;
+    synack_time_t t = c->rtt.rto;
     for (unsigned i = 0; i < c->persist_shift && t < cfg->rto_max; i++)
         t *= 2;
     if (t < cfg->rto_min) t = cfg->rto_min;

@@ -10,7 +10,7 @@
 static struct sy_cc *cc_of(struct synack_conn *c)
 {
     c->cc.flight = c->snd_max - c->snd_una;
-    c->cc.srtt = c->srtt;
+    c->cc.srtt = c->rtt.srtt;
     return &c->cc;
 }
 

@@ -7,6 +7,7 @@
 
 #include "stack/stack.h"
 #include "tcp/cc.h"
+#include "tcp/rtt_est.h"
 #include "tcp/sack.h"
 #include "util/assembler.h"
 #include "util/ring.h"
@@ -86,12 +87,10 @@ struct synack_conn {
 
     /* timers: absolute deadlines, SYNACK_TIME_NEVER when off */
     synack_time_t timer[SY_TIMER_COUNT]; /* absolute deadlines, SYNACK_TIME_NEVER when off */
-    synack_time_t rto;
     unsigned rtx_count;
     unsigned persist_shift; /* backoff of the persist timer, apart from the RTO's */
     unsigned probes_out;    /* window probes sent and not answered */
-    /* RTT (RFC 6298): srtt and rttvar in microseconds, 0 before the first sample */
-    synack_time_t srtt, rttvar;
+    struct sy_rtt_est rtt;  /* SRTT, RTTVAR and RTO (RFC 6298) */
     bool rtt_timing;
     uint32_t rtt_seq;
     synack_time_t rtt_start;
@@ -194,10 +193,9 @@ void sy_timer_time_wait(struct synack_conn *c, synack_time_t now);
 void sy_timer_fin_wait_2(struct synack_conn *c, synack_time_t now);
 
 /* rtt.c — RFC 6298 */
-void sy_rtt_sample(struct synack_conn *c, synack_time_t rtt);
 void sy_rtt_on_ack(struct synack_conn *c, uint32_t ack, synack_time_t now);
 /* RFC 7323 §4.1: a sample from the TSecr of an ACK of new data. */
-void sy_rtt_on_ack_ts(struct synack_conn *c, uint32_t ts_ecr, synack_time_t now);
+void sy_rtt_on_ack_ts(struct synack_conn *c, uint32_t ts_ecr, uint32_t flight, synack_time_t now);
 void sy_rtt_on_send(struct synack_conn *c, uint32_t seq, synack_time_t now);
 void sy_rtt_backoff(struct synack_conn *c);
 

@@ -115,7 +115,7 @@ static synack_time_t user_deadline(const struct synack_conn *c)
 
 void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now)
 {
-    synack_time_t at = now + c->rto, ud = user_deadline(c);
+    synack_time_t at = now + c->rtt.rto, ud = user_deadline(c);
     sy_timer_set(c, SY_TIMER_RTX, at < ud ? at : (ud > now ? ud : now + 1));
 }
 

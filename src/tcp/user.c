@@ -309,11 +309,11 @@ int synack_status(const struct synack_conn *c, struct synack_status *st)
         .timestamps = c->ts_ok,
         .send_queued = sy_ring_len(&c->sndbuf),
         .recv_queued = sy_ring_len(&c->rcvbuf),
-        .rto = c->rto,
+        .rto = c->rtt.rto,
         .retransmits = c->rtx_count,
         .cwnd = c->cc.cwnd,
         .ssthresh = c->cc.ssthresh,
-        .srtt = c->srtt,
+        .srtt = c->rtt.srtt,
         .in_recovery = c->in_recovery,
         .error = c->error};
     return 0;
