@@ -6,7 +6,8 @@
 
 struct synack_simlink;
 
-/* What the hook decides for a packet about to enter the link. */
+/* What the hook decides for a packet about to enter the link. The hook runs before the faults
+ * below; those apply only to packets it passes. */
 enum synack_sim_verdict {
     SYNACK_SIM_PASS,      /* deliver after the link delay */
     SYNACK_SIM_DROP,      /* lose it */
@@ -24,6 +25,42 @@ struct synack_simlink *synack_simlink_new(struct synack_stack *a, struct synack_
                                           synack_time_t delay, int *dev_a, int *dev_b);
 void synack_simlink_free(struct synack_simlink *link);
 void synack_simlink_set_hook(struct synack_simlink *link, synack_sim_hook hook, void *ctx);
+
+/* Seeded faults of one direction (packets sent by stack a: side 0; by b: side 1), applied in
+ * this order to each packet the stack sends: loss; a drop-tail queue in front of a bandwidth
+ * limit; then the link delay plus jitter; duplication; reordering. Each direction draws from its
+ * own generator, four draws a packet whatever happens, so a run is reproducible from its seeds
+ * and one direction's traffic never shifts the other's faults. */
+struct synack_sim_faults {
+    double loss;                 /* probability a packet is lost, 0..1 */
+    double duplicate;            /* probability a packet is delivered twice */
+    double reorder;              /* probability a packet is held back reorder_delay */
+    synack_time_t reorder_delay; /* how long; 0 = twice the link delay (at least 1 ms) */
+    synack_time_t jitter;        /* extra delay uniform in [0, jitter]; keeps the order (as a
+                                  * queue would): only `reorder` lets packets overtake */
+    uint64_t rate_bps;           /* bandwidth in bit/s: each packet takes len*8/rate; 0 = none */
+    size_t queue_limit;          /* bytes waiting for the bandwidth limit before drop-tail;
+                                  * 0 = unbounded */
+};
+
+struct synack_sim_stats {
+    uint64_t sent;        /* packets the stack sent this way */
+    uint64_t delivered;   /* packets handed to the other stack (duplicates included) */
+    uint64_t lost;        /* dropped by the loss probability */
+    uint64_t queue_drops; /* dropped by the full queue */
+    uint64_t duplicated, reordered;
+    uint64_t bytes_delivered;
+};
+
+/* Returns 0, or -EINVAL for a bad side or a probability outside [0, 1]. */
+int synack_simlink_set_faults(struct synack_simlink *link, int side,
+                              const struct synack_sim_faults *faults, uint64_t seed);
+void synack_simlink_stats(const struct synack_simlink *link, int side,
+                          struct synack_sim_stats *out);
+
+/* Put a packet on the link as if stack `side` had sent it (hook and faults apply). */
+int synack_simlink_send(struct synack_simlink *link, int side, const uint8_t *packet, size_t len,
+                        synack_time_t now);
 
 /* Deliver every packet due at or before now. */
 void synack_simlink_poll(struct synack_simlink *link, synack_time_t now);

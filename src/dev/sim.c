@@ -1,6 +1,7 @@
-/* dev — a simulated link joining two stacks: a fixed one-way delay and a hook that may drop,
- * duplicate or hold a packet. Packets wait in a queue ordered by delivery time; the caller's
- * virtual clock drives everything. */
+/* dev — a simulated link joining two stacks: a one-way delay, seeded faults per direction
+ * (loss, a bandwidth limit behind a drop-tail queue, jitter, duplication, reordering) and a hook
+ * that may drop, duplicate or hold a packet. Packets wait in a min-heap ordered by delivery time;
+ * the caller's virtual clock drives everything. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,33 +21,125 @@ struct sim_port {
     int side;
 };
 
+/* One direction: its faults, generator, counters and the state of its queue. */
+struct sim_dir {
+    struct synack_sim_faults f;
+    uint64_t rng;
+    struct synack_sim_stats st;
+    synack_time_t busy_until; /* when the bandwidth limit has sent all it holds */
+    synack_time_t last_at;    /* latest in-order delivery: jitter never reorders */
+};
+
 struct synack_simlink {
     struct synack_stack *stack[2];
     int dev[2];
     struct sim_port port[2];
+    struct sim_dir dir[2];
     synack_time_t delay;
     synack_sim_hook hook;
     void *hook_ctx;
-    struct sim_packet *q;
+    struct sim_packet *heap;
     size_t len, cap;
     uint64_t order;
 };
+
+/* splitmix64: a small, well-mixed generator; uniform in [0, 1). */
+static double draw(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return (double)(z >> 11) / 9007199254740992.0;
+}
+
+static bool before(const struct sim_packet *a, const struct sim_packet *b)
+{
+    return a->at < b->at || (a->at == b->at && a->order < b->order);
+}
+
+static void sift_up(struct sim_packet *h, size_t i)
+{
+    struct sim_packet p = h[i];
+    while (i > 0 && before(&p, &h[(i - 1) / 2])) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = p;
+}
+
+static void sift_down(struct sim_packet *h, size_t n, size_t i)
+{
+    struct sim_packet p = h[i];
+    for (;;) {
+        size_t l = 2 * i + 1, m = l;
+        if (l >= n) break;
+        if (l + 1 < n && before(&h[l + 1], &h[l])) m = l + 1;
+        if (!before(&h[m], &p)) break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = p;
+}
 
 static int enqueue(struct synack_simlink *l, int to, const uint8_t *pkt, size_t len,
                    synack_time_t at)
 {
     if (l->len == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 16;
-        struct sim_packet *q = realloc(l->q, cap * sizeof(*q));
-        if (!q) return -ENOMEM;
-        l->q = q;
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        struct sim_packet *h = realloc(l->heap, cap * sizeof(*h));
+        if (!h) return -ENOMEM;
+        l->heap = h;
         l->cap = cap;
     }
     uint8_t *copy = malloc(len ? len : 1);
     if (!copy) return -ENOMEM;
     memcpy(copy, pkt, len);
-    l->q[l->len++] = (struct sim_packet){at, l->order++, to, len, copy};
+    l->heap[l->len] = (struct sim_packet){at, l->order++, to, len, copy};
+    sift_up(l->heap, l->len++);
     return 0;
+}
+
+/* The bandwidth limit: when the packet has left the queue, or NEVER when the queue is full.
+ * The queue holds what the transmitter has still to send: (busy_until - now) * rate. */
+static synack_time_t serialise(struct sim_dir *d, size_t len, synack_time_t now)
+{
+    if (d->f.rate_bps == 0) return now;
+    synack_time_t start = d->busy_until > now ? d->busy_until : now;
+    double backlog = (double)(start - now) * (double)d->f.rate_bps / 8e6;
+    if (d->f.queue_limit && backlog + (double)len > (double)d->f.queue_limit)
+        return SYNACK_TIME_NEVER;
+    synack_time_t tx = (synack_time_t)((double)len * 8e6 / (double)d->f.rate_bps + 0.5);
+    d->busy_until = start + tx;
+    return d->busy_until;
+}
+
+/* The faults of the sender's direction on a packet the hook passed. */
+static int faulty_send(struct synack_simlink *l, int side, const uint8_t *pkt, size_t len,
+                       synack_time_t now)
+{
+    struct sim_dir *d = &l->dir[side];
+    double u_loss = draw(&d->rng), u_dup = draw(&d->rng), u_reo = draw(&d->rng);
+    double u_jit = draw(&d->rng);
+    if (u_loss < d->f.loss) return d->st.lost++, 0;
+    synack_time_t left = serialise(d, len, now);
+    if (left == SYNACK_TIME_NEVER) return d->st.queue_drops++, 0;
+    synack_time_t at = left + l->delay + (synack_time_t)(u_jit * (double)d->f.jitter);
+    if (at < d->last_at) at = d->last_at;
+    int to = 1 - side, err = 0;
+    if (u_reo < d->f.reorder) {
+        synack_time_t hold = d->f.reorder_delay ? d->f.reorder_delay : 2 * l->delay;
+        d->st.reordered++;
+        at += hold > SYNACK_MSEC(1) ? hold : SYNACK_MSEC(1);
+    } else {
+        d->last_at = at;
+    }
+    err = enqueue(l, to, pkt, len, at);
+    if (!err && u_dup < d->f.duplicate) {
+        d->st.duplicated++;
+        err = enqueue(l, to, pkt, len, at);
+    }
+    return err;
 }
 
 static int sim_transmit(void *ctx, const uint8_t *pkt, size_t len, synack_time_t now)
@@ -55,6 +148,7 @@ static int sim_transmit(void *ctx, const uint8_t *pkt, size_t len, synack_time_t
     struct synack_simlink *l = p->link;
     synack_time_t extra = 0;
     enum synack_sim_verdict v = SYNACK_SIM_PASS;
+    l->dir[p->side].st.sent++;
     if (l->hook) v = l->hook(l->hook_ctx, p->side, pkt, len, now, &extra);
     int to = 1 - p->side;
     switch (v) {
@@ -64,9 +158,16 @@ static int sim_transmit(void *ctx, const uint8_t *pkt, size_t len, synack_time_t
         return err ? err : enqueue(l, to, pkt, len, now + l->delay);
     }
     case SYNACK_SIM_HOLD: return enqueue(l, to, pkt, len, now + l->delay + extra);
-    case SYNACK_SIM_PASS: return enqueue(l, to, pkt, len, now + l->delay);
+    case SYNACK_SIM_PASS: return faulty_send(l, p->side, pkt, len, now);
     }
     return -EINVAL;
+}
+
+int synack_simlink_send(struct synack_simlink *l, int side, const uint8_t *pkt, size_t len,
+                        synack_time_t now)
+{
+    if (!l || (side != 0 && side != 1) || (!pkt && len)) return -EINVAL;
+    return sim_transmit(&l->port[side], pkt, len, now);
 }
 
 static const struct synack_device_ops sim_ops = {.transmit = sim_transmit};
@@ -96,8 +197,8 @@ void synack_simlink_free(struct synack_simlink *l)
 {
     if (!l) return;
     for (size_t i = 0; i < l->len; i++)
-        free(l->q[i].data);
-    free(l->q);
+        free(l->heap[i].data);
+    free(l->heap);
     free(l);
 }
 
@@ -107,26 +208,37 @@ void synack_simlink_set_hook(struct synack_simlink *l, synack_sim_hook hook, voi
     l->hook_ctx = ctx;
 }
 
-/* Index of the packet to deliver first, or SIZE_MAX. The queue is short: a linear scan. */
-static size_t earliest(const struct synack_simlink *l)
+static bool probability(double p)
 {
-    size_t best = SIZE_MAX;
-    for (size_t i = 0; i < l->len; i++) {
-        const struct sim_packet *p = &l->q[i];
-        if (best == SIZE_MAX || p->at < l->q[best].at ||
-            (p->at == l->q[best].at && p->order < l->q[best].order))
-            best = i;
-    }
-    return best;
+    return p >= 0.0 && p <= 1.0; /* false for NaN too */
+}
+
+int synack_simlink_set_faults(struct synack_simlink *l, int side, const struct synack_sim_faults *f,
+                              uint64_t seed)
+{
+    if (!l || !f || (side != 0 && side != 1)) return -EINVAL;
+    if (!probability(f->loss) || !probability(f->duplicate) || !probability(f->reorder))
+        return -EINVAL;
+    struct sim_dir *d = &l->dir[side];
+    d->f = *f;
+    d->rng = seed;
+    return 0;
+}
+
+void synack_simlink_stats(const struct synack_simlink *l, int side, struct synack_sim_stats *out)
+{
+    *out = (side == 0 || side == 1) ? l->dir[side].st : (struct synack_sim_stats){0};
 }
 
 void synack_simlink_poll(struct synack_simlink *l, synack_time_t now)
 {
-    for (;;) {
-        size_t i = earliest(l);
-        if (i == SIZE_MAX || l->q[i].at > now) return;
-        struct sim_packet p = l->q[i];
-        l->q[i] = l->q[--l->len];
+    while (l->len && l->heap[0].at <= now) {
+        struct sim_packet p = l->heap[0];
+        l->heap[0] = l->heap[--l->len];
+        if (l->len) sift_down(l->heap, l->len, 0);
+        struct sim_dir *d = &l->dir[1 - p.to];
+        d->st.delivered++;
+        d->st.bytes_delivered += p.len;
         synack_stack_input(l->stack[p.to], l->dev[p.to], p.data, p.len, now);
         free(p.data);
     }
@@ -134,8 +246,7 @@ void synack_simlink_poll(struct synack_simlink *l, synack_time_t now)
 
 synack_time_t synack_simlink_next_deadline(const struct synack_simlink *l)
 {
-    size_t i = earliest(l);
-    return i == SIZE_MAX ? SYNACK_TIME_NEVER : l->q[i].at;
+    return l->len ? l->heap[0].at : SYNACK_TIME_NEVER;
 }
 
 size_t synack_simlink_in_flight(const struct synack_simlink *l)
