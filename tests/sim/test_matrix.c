@@ -1,7 +1,9 @@
 /* Transfers between two stacks through a faulty simulated link: 1 MiB client->server,
  * server->client and both at once, at 0-30 % loss, with reordering and duplication, with window
- * scaling and SACK on and off. Every transfer must arrive byte for byte and the connection must
- * then close with the 4-way handshake. The table printed is reproducible from the seeds. */
+ * scaling and SACK on and off, and behind a bandwidth limit with a drop-tail queue and jitter.
+ * The faults are the link's own, seeded per direction (src/dev/sim.c). Every transfer must arrive
+ * byte for byte and the connection must then close with the 4-way handshake. The table printed
+ * is reproducible from the seeds. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,37 +19,6 @@
 #define BYTES    (1u << 20)
 #define PORT     5001
 #define DEADLINE SYNACK_SEC(8 * 3600) /* virtual: 30 % loss backs RTOs off to 60 s */
-
-struct faults {
-    double loss, dup, reorder;
-    uint64_t rng;
-    uint64_t lost, duplicated, reordered;
-};
-
-static double uniform(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
-/* Seeded per-packet faults, the same in both directions. Reordering holds a packet back 15 ms
- * (more than the spacing of a window's segments) so later ones overtake it. */
-static enum synack_sim_verdict fault_hook(void *ctx, int side, const uint8_t *pkt, size_t len,
-                                          synack_time_t now, synack_time_t *extra)
-{
-    struct faults *f = ctx;
-    (void)side, (void)pkt, (void)len, (void)now;
-    if (uniform(&f->rng) < f->loss) return f->lost++, SYNACK_SIM_DROP;
-    if (uniform(&f->rng) < f->dup) return f->duplicated++, SYNACK_SIM_DUPLICATE;
-    if (uniform(&f->rng) < f->reorder) {
-        f->reordered++;
-        *extra = SYNACK_MSEC(15);
-        return SYNACK_SIM_HOLD;
-    }
-    return SYNACK_SIM_PASS;
-}
 
 struct flow {
     struct synack_conn *tx, *rx;
@@ -105,6 +76,9 @@ struct cell {
     double loss, dup, reorder;
     bool options; /* window scaling and SACK */
     int dirs;     /* 1: client->server, 2: server->client, 3: both */
+    uint64_t rate_bps;
+    size_t queue;
+    synack_time_t jitter;
 };
 
 static synack_time_t next_step(struct pair *p)
@@ -126,8 +100,17 @@ static void run_cell(const struct cell *cell, uint64_t seed)
     cfg.opt_wscale = cfg.opt_sack = cell->options;
     cfg.rcvbuf = cfg.sndbuf = cell->options ? 256 * 1024 : 64 * 1024;
     pair_init(&p, &cfg, SYNACK_MSEC(10));
-    struct faults fx = {cell->loss, cell->dup, cell->reorder, seed};
-    synack_simlink_set_hook(p.link, fault_hook, &fx);
+    /* The same faults both ways, each direction with its own seed. Reordering holds a packet
+     * back 15 ms, more than the spacing of a window's segments, so later ones overtake it. */
+    struct synack_sim_faults fx = {.loss = cell->loss,
+                                   .duplicate = cell->dup,
+                                   .reorder = cell->reorder,
+                                   .reorder_delay = SYNACK_MSEC(15),
+                                   .jitter = cell->jitter,
+                                   .rate_bps = cell->rate_bps,
+                                   .queue_limit = cell->queue};
+    for (int d = 0; d < 2; d++)
+        assert_int_equal(synack_simlink_set_faults(p.link, d, &fx, seed + (uint64_t)d), 0);
     struct synack_endpoint ep = {p.addr[1], PORT};
     struct synack_conn *l, *c, *s = NULL;
     assert_int_equal(synack_listen(p.st[1], &ep, 4, 0, &l), 0);
@@ -168,16 +151,27 @@ static void run_cell(const struct cell *cell, uint64_t seed)
     assert_int_equal(synack_stack_conn_count(p.st[1]), 1); /* the listener */
     const struct synack_counters *k0 = synack_stack_counters(p.st[0]);
     const struct synack_counters *k1 = synack_stack_counters(p.st[1]);
+    struct synack_sim_stats ls[2];
+    synack_simlink_stats(p.link, 0, &ls[0]);
+    synack_simlink_stats(p.link, 1, &ls[1]);
     double secs = (double)finish / 1e6;
     double mbit = (double)BYTES * 8 * (cell->dirs == 3 ? 2 : 1) / secs / 1e6;
-    print_message("%5.0f%% %4.0f%% %4.0f%%  %-3s  %-4s %10.2f s %6llu %6llu %9.2f\n",
-                  cell->loss * 100, cell->reorder * 100, cell->dup * 100,
+    char link[64] = "-";
+    if (cell->rate_bps)
+        snprintf(link, sizeof link, "%llu/%zuK/%llu",
+                 (unsigned long long)(cell->rate_bps / 1000000), cell->queue / 1024,
+                 (unsigned long long)(cell->jitter / 1000));
+    print_message("%5.0f%% %4.0f%% %4.0f%% %-11s %-3s  %-4s %10.2f s %6llu %6llu %6llu %6llu "
+                  "%8.2f\n",
+                  cell->loss * 100, cell->reorder * 100, cell->dup * 100, link,
                   cell->options ? "on" : "off",
                   cell->dirs == 1   ? "c->s"
                   : cell->dirs == 2 ? "s->c"
                                     : "both",
                   secs, (unsigned long long)(k0->retransmits + k1->retransmits),
-                  (unsigned long long)(k0->fast_retransmits + k1->fast_retransmits), mbit);
+                  (unsigned long long)(k0->fast_retransmits + k1->fast_retransmits),
+                  (unsigned long long)(ls[0].lost + ls[1].lost),
+                  (unsigned long long)(ls[0].queue_drops + ls[1].queue_drops), mbit);
     synack_close(l, p.now);
     pair_free(&p);
 }
@@ -186,19 +180,28 @@ static void test_matrix_transfers_complete_byte_for_byte(void **state)
 {
     (void)state;
     static const double losses[] = {0, 0.01, 0.05, 0.10, 0.20, 0.30};
-    print_message(" loss reord  dup  ws+sack dir   virtual time    RTOs  fast-rtx  Mbit/s\n");
+    print_message(" loss reord  dup link        ws+  dir  virtual time   RTOs  fastrtx lost  "
+                  "qdrop  Mbit/s\n");
+    print_message("                 (Mbit/s/queue/jitter ms)\n");
     uint64_t seed = 0x5eed;
     fill_sources();
     for (size_t i = 0; i < sizeof losses / sizeof losses[0]; i++)
         for (int opt = 1; opt >= 0; opt--)
             for (int dirs = 1; dirs <= 3; dirs++) {
-                struct cell cell = {losses[i], 0, 0, opt, dirs};
+                struct cell cell = {losses[i], 0, 0, opt, dirs, 0, 0, 0};
                 run_cell(&cell, seed++ * 0x9e3779b97f4a7c15ull);
             }
-    /* Reordering and duplication, with and without loss. */
+    /* Reordering and duplication, with and without loss; a 10 Mbit/s bottleneck whose queue
+     * overflows in slow start, with jitter. */
     static const struct cell mixed[] = {
-        {0, 0, 0.05, true, 3},        {0, 0.05, 0, true, 3},       {0.05, 0.02, 0.05, true, 3},
-        {0.05, 0.02, 0.05, false, 3}, {0.10, 0.05, 0.10, true, 1},
+        {0, 0, 0.05, true, 3, 0, 0, 0},
+        {0, 0.05, 0, true, 3, 0, 0, 0},
+        {0.05, 0.02, 0.05, true, 3, 0, 0, 0},
+        {0.05, 0.02, 0.05, false, 3, 0, 0, 0},
+        {0.10, 0.05, 0.10, true, 1, 0, 0, 0},
+        {0, 0, 0, true, 3, 10000000, 64 * 1024, SYNACK_MSEC(5)},
+        {0, 0, 0, false, 1, 10000000, 16 * 1024, SYNACK_MSEC(2)},
+        {0.01, 0, 0.01, true, 1, 10000000, 32 * 1024, SYNACK_MSEC(2)},
     };
     for (size_t i = 0; i < sizeof mixed / sizeof mixed[0]; i++)
         run_cell(&mixed[i], seed++ * 0x9e3779b97f4a7c15ull);
