@@ -1,11 +1,15 @@
 /* synack CLI — `synack demo`: options, help, the list of scenarios, and the run. */
 #include "demo.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "events_json.h"
 #include "ladder.h"
 #include "run.h"
+#include "transfer.h"
 #include "wrap.h"
 
 enum demo_format { FORMAT_TEXT, FORMAT_JSON };
@@ -14,6 +18,7 @@ struct demo_opts {
     const char *scenario;
     enum demo_format format;
     bool list, help;
+    struct transfer_opts xfer;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -34,7 +39,10 @@ static void list_scenarios(FILE *f, const char *indent)
 
 void demo_usage(FILE *f)
 {
-    fputs("usage: synack demo [--scenario NAME] [--format text|json] [--list] [--help]\n\n", f);
+    fputs("usage: synack demo [--scenario NAME] [--format text|json] [--list] [--help]\n"
+          "       synack demo --scenario transfer [--bytes N] [--loss P] [--reorder P] "
+          "[--seed S]\n\n",
+          f);
     wrap_print(f, "",
                "Runs a TCP client and a TCP server - two synack stacks in this process, 10.0.0.1 "
                "and 10.0.0.2, joined by a simulated link with 10 ms of delay each way - and "
@@ -50,6 +58,13 @@ void demo_usage(FILE *f)
           "                        json: one JSON object per line for each event and call\n"
           "  -l, --list            list the scenarios and exit\n"
           "  -h, --help            show this help and exit\n"
+          "\nthe transfer scenario:\n"
+          "  --bytes N             bytes the client sends (default 1M; K, M, G: binary units;\n"
+          "                        at most 1G)\n"
+          "  --loss P              percent of packets lost, each way (default 0; at most 50)\n"
+          "  --reorder P           percent of packets held back 20 ms, each way (default 0;\n"
+          "                        at most 50)\n"
+          "  --seed S              the seed of the link's faults and of the data (default 1)\n"
           "\nscenarios:\n",
           f);
     list_scenarios(f, "  ");
@@ -93,8 +108,76 @@ static int parse_format(const char *v, struct demo_opts *o)
     return 0;
 }
 
+/* N, NK, NM or NG (binary units), 1 to TRANSFER_MAX_BYTES. */
+static int parse_bytes(const char *v, struct transfer_opts *o)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30, end++;
+    if (errno || end == v || *end || v[0] == '-' || n == 0 || n > (TRANSFER_MAX_BYTES >> shift))
+        return usage_error("--bytes wants a size from 1 to 1G, not '%s'", v);
+    o->bytes = (uint64_t)n << shift;
+    o->bytes_set = true;
+    return 0;
+}
+
+/* A percentage P or P%, 0 to 50. */
+static int parse_percent(const char *v, const char *opt, double *out)
+{
+    char *end;
+    double p = strtod(v, &end);
+    if (end != v && *end == '%') end++;
+    if (end == v || *end || !(p >= 0 && p <= TRANSFER_MAX_LOSS * 100)) {
+        fprintf(stderr, "synack demo: %s wants a percentage from 0 to 50, not '%s'\n", opt, v);
+        fprintf(stderr, "Try 'synack demo --help'.\n");
+        return 2;
+    }
+    *out = p / 100;
+    return 0;
+}
+
+static int parse_seed(const char *v, struct transfer_opts *o)
+{
+    char *end;
+    errno = 0;
+    unsigned long long s = strtoull(v, &end, 0);
+    if (errno || end == v || *end || v[0] == '-')
+        return usage_error("--seed wants a non-negative integer, not '%s'", v);
+    o->seed = s;
+    o->seed_set = true;
+    return 0;
+}
+
+/* The transfer scenario's options; 1 when argv[*i] is none of them, else 0 or 2. */
+static int parse_transfer(int argc, char **argv, int *i, struct transfer_opts *x)
+{
+    const char *a = argv[*i], *v;
+    if ((v = option_value(argc, argv, i, "--bytes", "--bytes")))
+        return *v ? parse_bytes(v, x) : usage_error("%s needs a size", a);
+    if ((v = option_value(argc, argv, i, "--loss", "--loss"))) {
+        x->loss_set = true;
+        return *v ? parse_percent(v, "--loss", &x->loss) : usage_error("%s needs a percentage", a);
+    }
+    if ((v = option_value(argc, argv, i, "--reorder", "--reorder"))) {
+        x->reorder_set = true;
+        return *v ? parse_percent(v, "--reorder", &x->reorder)
+                  : usage_error("%s needs a percentage", a);
+    }
+    if ((v = option_value(argc, argv, i, "--seed", "--seed")))
+        return *v ? parse_seed(v, x) : usage_error("%s needs a number", a);
+    return 1;
+}
+
 static int parse(int argc, char **argv, struct demo_opts *o)
 {
+    int rc;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -107,6 +190,8 @@ static int parse(int argc, char **argv, struct demo_opts *o)
         } else if ((v = option_value(argc, argv, &i, "--format", "-f"))) {
             if (!*v) return usage_error("%s needs a format (text or json)", a);
             if (parse_format(v, o)) return 2;
+        } else if (a[0] == '-' && (rc = parse_transfer(argc, argv, &i, &o->xfer)) != 1) {
+            if (rc) return rc;
         } else if (a[0] == '-') {
             return usage_error("unknown option '%s'", a);
         } else {
@@ -150,6 +235,7 @@ static int run(const struct scenario *sc, enum demo_format format)
 int demo_main(int argc, char **argv)
 {
     struct demo_opts o = {.scenario = "handshake", .format = FORMAT_TEXT};
+    transfer_opts_init(&o.xfer);
     int rc = parse(argc, argv, &o);
     if (rc) return rc;
     if (o.help) {
@@ -162,5 +248,12 @@ int demo_main(int argc, char **argv)
     }
     const struct scenario *sc = scenario_find(o.scenario);
     if (!sc) return unknown_scenario(o.scenario);
+    bool xfer = strcmp(sc->name, "transfer") == 0;
+    const struct transfer_opts *x = &o.xfer;
+    if (!xfer && (x->bytes_set || x->loss_set || x->reorder_set || x->seed_set))
+        return usage_error("--bytes, --loss, --reorder and --seed go with --scenario transfer, "
+                           "not '%s'",
+                           sc->name);
+    if (xfer) return transfer_demo(sc, x, o.format == FORMAT_JSON, stdout);
     return run(sc, o.format);
 }

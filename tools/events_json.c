@@ -100,7 +100,10 @@ static void entry(FILE *f, const struct trace_entry *e)
     json_begin(&o, f);
     json_int(&o, "time_us", (long long)e->now);
     json_str(&o, "side", side_name(e->side));
-    if (e->kind == TRACE_CALL) {
+    if (e->kind == TRACE_NOTE) {
+        json_str(&o, "type", "note");
+        json_str(&o, "text", e->text);
+    } else if (e->kind == TRACE_CALL) {
         json_str(&o, "type", "call");
         call_fields(&o, e);
     } else {

@@ -195,6 +195,20 @@ static void event(struct ladder *l, const struct trace_entry *e)
     note(l, e->now, e->side, text);
 }
 
+/* A note: each of its lines centred across the lifelines, drawn dotted. */
+static void note_rows(struct ladder *l, const struct trace_entry *e)
+{
+    char text[LADDER_WIDTH + 1];
+    row(l, SYNACK_TIME_NEVER, SIDE_CLIENT, NULL, NULL, ':');
+    for (const char *p = e->text; *p;) {
+        size_t n = strcspn(p, "\n");
+        snprintf(text, sizeof(text), "%.*s", (int)n, p);
+        row(l, e->now, SIDE_CLIENT, NULL, text, ':');
+        p += n + (p[n] == '\n');
+    }
+    row(l, SYNACK_TIME_NEVER, SIDE_CLIENT, NULL, NULL, ':');
+}
+
 static void pause_row(struct ladder *l, synack_time_t from, synack_time_t to)
 {
     char d[32], text[48];
@@ -267,8 +281,11 @@ void ladder_print(FILE *f, const struct scenario *sc, const struct demo_setup *s
     row(&l, SYNACK_TIME_NEVER, SIDE_CLIENT, NULL, NULL, '|');
     for (size_t i = 0; i < t->len; i++) {
         const struct trace_entry *e = &t->e[i];
-        if (i > 0 && e->now - t->e[i - 1].now > GAP_US) pause_row(&l, t->e[i - 1].now, e->now);
-        if (e->kind == TRACE_CALL) {
+        if (i > 0 && e->now - t->e[i - 1].now > GAP_US && t->e[i - 1].kind != TRACE_NOTE)
+            pause_row(&l, t->e[i - 1].now, e->now);
+        if (e->kind == TRACE_NOTE) {
+            note_rows(&l, e);
+        } else if (e->kind == TRACE_CALL) {
             char text[64];
             call_text(text, sizeof(text), &l, e);
             note(&l, e->now, e->side, text);

@@ -174,6 +174,17 @@ static const struct scenario scenarios[] = {
      time_wait,
      N(time_wait),
      {1, C, ACK, true}},
+    {"transfer",
+     "bulk data over a faulty link (--bytes --loss --reorder --seed)",
+     "The client sends --bytes (default 1 MiB) to the server through a link that loses --loss "
+     "percent of the packets each way and holds back --reorder percent of them by 20 ms, so "
+     "later ones overtake them (both 0 by default; the faults are drawn from --seed). The "
+     "handshake and the close are drawn; the data phase between them is summarised under the "
+     "ladder, with each segment that had to be sent again (fast retransmit and SACK recovery, "
+     "or a retransmission timeout), and every byte the server reads is checked.",
+     NULL,
+     0,
+     {0}},
 };
 
 const struct scenario *scenario_all(size_t *n)

@@ -115,6 +115,15 @@ void trace_event(struct trace *t, int side, const struct synack_event *ev)
     }
 }
 
+void trace_note(struct trace *t, synack_time_t now, const char *text)
+{
+    struct trace_entry *e = push(t);
+    if (!e) return;
+    e->kind = TRACE_NOTE;
+    e->now = now;
+    e->text = text;
+}
+
 size_t trace_call(struct trace *t, int side, synack_time_t now, enum demo_call call)
 {
     struct trace_entry *e = push(t);

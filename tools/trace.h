@@ -19,7 +19,7 @@ enum demo_call {
     CALL_ABORT,
 };
 
-enum trace_kind { TRACE_EVENT, TRACE_CALL };
+enum trace_kind { TRACE_EVENT, TRACE_CALL, TRACE_NOTE };
 
 #define TRACE_DATA_MAX 48
 
@@ -42,6 +42,8 @@ struct trace_entry {
     long result;              /* what the call returned */
     size_t data_len;
     char data[TRACE_DATA_MAX]; /* bytes sent or received */
+    /* TRACE_NOTE: lines of text drawn across the ladder (owned by whoever added it) */
+    const char *text;
 };
 
 struct trace {
@@ -69,6 +71,9 @@ void trace_call_forget(struct trace *t, size_t i);
 void trace_call_ports(struct trace *t, size_t i, uint16_t port, uint16_t peer_port);
 /* The link dropped the segment `side` just sent with this raw seq and flags: mark it lost. */
 void trace_mark_lost(struct trace *t, int side, uint32_t seq, uint8_t flags);
+
+/* A note across the ladder at `now` (a summarised stretch of the run); text must outlive t. */
+void trace_note(struct trace *t, synack_time_t now, const char *text);
 
 /* Sequence space a segment occupies (SYN and FIN count one each). */
 uint32_t trace_seg_space(const struct synack_segment_info *seg);

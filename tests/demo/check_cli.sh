@@ -3,7 +3,8 @@
 #
 #   check_cli.sh SYNACK CASE EXPECT_DIR
 #
-# CASE: help | usage_errors | bad_option | bad_scenario | list | default. EXPECT_DIR holds one
+# CASE: help | usage_errors | bad_option | bad_scenario | list | default | transfer |
+# transfer_errors. EXPECT_DIR holds one
 # expectation file per scenario (NAME.txt): --list must name exactly those.
 set -u
 synack=$1 case=$2 expect_dir=$3
@@ -79,9 +80,43 @@ list)
     [[ $listed == "$(scenarios)" ]] ||
         fail "--list names: $(echo $listed); scenarios with checks: $(echo $(scenarios))"
     for sc in handshake simultaneous-open simultaneous-close half-close refused syn-lost fin-lost \
-        abort time-wait; do
+        abort time-wait transfer; do
         grep -qw -- "$sc" <<<"$listed" || fail "--list does not name $sc"
     done
+    ;;
+transfer)
+    # A lossy transfer: complete, checked, reproducible from its seed, and the losses show.
+    args=(demo --scenario transfer --bytes 256K --loss 5 --reorder 2 --seed 7)
+    run 0 "${args[@]}"
+    cp "$out" "$out.first"
+    run 0 "${args[@]}"
+    cmp -s "$out" "$out.first" || fail "the transfer is not reproducible from its seed"
+    grep -q 'data check: *262144 of 262144 bytes read by the server, each equal' "$out" ||
+        fail "no data check line: $(grep 'data check' "$out")"
+    again=$(sed -n 's/^loss recovery: *\([0-9]*\) segments sent again.*/\1/p' "$out")
+    [[ -n $again && $again -gt 0 ]] || fail "5% loss but no segment sent again ($again)"
+    grep -q 'lost [1-9][0-9]* client->server' "$out" || fail "the link lost nothing at 5%"
+    grep -Eq '^  [0-9.]+ ms +client sends seq [0-9]+ len [0-9]+ again' "$out" ||
+        fail "no retransmission listed"
+    awk 'length > 100 { exit 1 }' "$out" || fail "a line is over 100 columns"
+    run 0 demo --scenario transfer --bytes 256K --loss 5 --reorder 2 --seed 8
+    cmp -s "$out" "$out.first" && fail "another seed gave the same run"
+    run 0 demo --scenario transfer --bytes 64K --loss 3 --format json
+    grep -q '"type":"transfer","bytes":65536,"received":65536,"data_ok":true' "$out" ||
+        fail "json: no transfer line with data_ok"
+    rm -f "$out.first"
+    ;;
+transfer_errors)
+    usage_error --loss demo --scenario transfer --loss 60
+    usage_error --loss demo --scenario transfer --loss abc
+    usage_error --reorder demo --scenario transfer --reorder -1
+    usage_error --bytes demo --scenario transfer --bytes 0
+    usage_error --bytes demo --scenario transfer --bytes 2G
+    usage_error --bytes demo --scenario transfer --bytes 12Q
+    usage_error --seed demo --scenario transfer --seed -3
+    usage_error --bytes demo --scenario transfer --bytes
+    usage_error handshake demo --scenario handshake --loss 5
+    usage_error handshake demo --bytes 1K
     ;;
 default)
     run 0 demo
