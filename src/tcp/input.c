@@ -97,6 +97,11 @@ static bool check_sequence(struct synack_conn *c, const struct sy_seg *seg, syna
         return false;
     }
     sy_stack_drop(c->stack, c, SYNACK_DROP_UNACCEPTABLE, now);
+    /* A duplicate (all before RCV.NXT: a retransmission whose first copy arrived) that passed
+     * PAWS lies at or before Last.ACK.sent: RFC 7323 §4.3's rule takes its TSval, so the ACK it
+     * draws echoes this copy and the sender's RTT sample measures one round trip, not the time
+     * since the first copy (as BSD, which trims such a segment to an empty one at RCV.NXT). */
+    if (sy_seq_leq(seg->tcp.seq + seg->len, c->rcv_nxt)) sy_paws_record(c, seg, now);
     send_ack_or_synack(c, now);
     /* TIME-WAIT: a retransmission of the peer's FIN is ACKed again and restarts the 2 MSL
      * timer (§3.10.7.4, eighth step). */

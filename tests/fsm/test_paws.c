@@ -109,6 +109,26 @@ static void test_paws_ts_recent_follows_the_left_edge(void **state)
     fsm_free(&f);
 }
 
+/* A retransmission of data already received (its ACK was lost): the ACK it draws echoes its
+ * own TSval, so the sender measures one round trip, not the time since the first copy. */
+static void test_paws_duplicate_echoes_its_own_tsval(void **state)
+{
+    (void)state;
+    struct fsm f;
+    ts_established(&f, NULL);
+    uint32_t p = f.peer_nxt;
+    send_ts(&f, p, 200, "abc");
+    assert_int_equal(fsm_expect(&f, ACK, f.iss + 1, p + 3)->opts.ts_ecr, 200);
+    send_ts(&f, p, 300, "abc"); /* the same octets again, 100 ms later */
+    assert_int_equal(fsm_expect(&f, ACK, f.iss + 1, p + 3)->opts.ts_ecr, 300);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_UNACCEPTABLE), 1);
+    send_ts(&f, p, 250, "abc"); /* an older copy: PAWS drops it, the echo stays */
+    assert_int_equal(fsm_expect(&f, ACK, f.iss + 1, p + 3)->opts.ts_ecr, 300);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_PAWS), 1);
+    assert_int_equal(fsm_status(&f).recv_queued, 3);
+    fsm_free(&f);
+}
+
 /* §5.5: after 24 days without an update TS.Recent is outdated; an older TSval is taken. */
 static void test_paws_outdated_ts_recent_after_24_days(void **state)
 {
@@ -159,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_paws_tsval_compares_modulo_2_32),
         cmocka_unit_test(test_paws_rst_with_old_tsval_still_resets),
         cmocka_unit_test(test_paws_ts_recent_follows_the_left_edge),
+        cmocka_unit_test(test_paws_duplicate_echoes_its_own_tsval),
         cmocka_unit_test(test_paws_outdated_ts_recent_after_24_days),
         cmocka_unit_test(test_paws_missing_tsopt_dropped_or_tolerated),
     };
