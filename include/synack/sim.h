@@ -27,34 +27,44 @@ void synack_simlink_free(struct synack_simlink *link);
 void synack_simlink_set_hook(struct synack_simlink *link, synack_sim_hook hook, void *ctx);
 
 /* Seeded faults of one direction (packets sent by stack a: side 0; by b: side 1), applied in
- * this order to each packet the stack sends: loss; a drop-tail queue in front of a bandwidth
- * limit; then the link delay plus jitter; duplication; reordering. Each direction draws from its
- * own generator, four draws a packet whatever happens, so a run is reproducible from its seeds
- * and one direction's traffic never shifts the other's faults. */
+ * this order to each packet the hook passes: loss; a drop-tail queue in front of a bandwidth
+ * limit; then the link delay plus jitter; reordering; duplication. Each direction draws from its
+ * own generator (splitmix64), four draws a packet whatever happens to it, so a run is
+ * reproducible from its seeds and one direction's traffic never shifts the other's faults.
+ * All zero (the state of a new link) is a perfect link. A packet sent at t arrives at
+ *   t + queueing + len*8/rate + delay + [0, jitter]  (+ reorder_delay if reordered). */
 struct synack_sim_faults {
     double loss;                 /* probability a packet is lost, 0..1 */
-    double duplicate;            /* probability a packet is delivered twice */
-    double reorder;              /* probability a packet is held back reorder_delay */
-    synack_time_t reorder_delay; /* how long; 0 = twice the link delay (at least 1 ms) */
-    synack_time_t jitter;        /* extra delay uniform in [0, jitter]; keeps the order (as a
-                                  * queue would): only `reorder` lets packets overtake */
+    double duplicate;            /* probability a packet is delivered twice (both copies at
+                                  * the same time, one after the other) */
+    double reorder;              /* probability a packet is held back reorder_delay after the
+                                  * rest, so packets sent after it overtake it */
+    synack_time_t reorder_delay; /* how long; 0 = twice the link delay, at least 1 ms */
+    synack_time_t jitter;        /* extra delay uniform in [0, jitter] that keeps the order (as
+                                  * a queue would): a packet is never delivered before one sent
+                                  * earlier the same way; only `reorder` lets packets overtake */
     uint64_t rate_bps;           /* bandwidth in bit/s: each packet takes len*8/rate; 0 = none */
     size_t queue_limit;          /* bytes waiting for the bandwidth limit before drop-tail;
                                   * 0 = unbounded */
 };
 
+/* Counters of one direction. Once the link is empty and no hook drops or adds packets,
+ * delivered = sent - lost - queue_drops + duplicated. */
 struct synack_sim_stats {
-    uint64_t sent;        /* packets the stack sent this way */
+    uint64_t sent;        /* packets the stack sent this way (those the hook dropped included) */
     uint64_t delivered;   /* packets handed to the other stack (duplicates included) */
     uint64_t lost;        /* dropped by the loss probability */
-    uint64_t queue_drops; /* dropped by the full queue */
-    uint64_t duplicated, reordered;
+    uint64_t queue_drops; /* dropped at the tail of the full queue */
+    uint64_t duplicated;  /* delivered a second time */
+    uint64_t reordered;   /* held back reorder_delay */
     uint64_t bytes_delivered;
 };
 
-/* Returns 0, or -EINVAL for a bad side or a probability outside [0, 1]. */
+/* Sets the faults of a direction and restarts its generator from `seed` (any value, 0
+ * included). Returns 0, or -EINVAL for a bad side or a probability outside [0, 1] (or NaN). */
 int synack_simlink_set_faults(struct synack_simlink *link, int side,
                               const struct synack_sim_faults *faults, uint64_t seed);
+/* The counters of a direction (all zero for a side other than 0 or 1). */
 void synack_simlink_stats(const struct synack_simlink *link, int side,
                           struct synack_sim_stats *out);
 

@@ -27,6 +27,7 @@ struct sim_dir {
     uint64_t rng;
     struct synack_sim_stats st;
     synack_time_t busy_until; /* when the bandwidth limit has sent all it holds */
+    uint64_t carry;           /* what busy_until rounded off, in bit-microseconds over rate */
     synack_time_t last_at;    /* latest in-order delivery: jitter never reorders */
 };
 
@@ -101,16 +102,22 @@ static int enqueue(struct synack_simlink *l, int to, const uint8_t *pkt, size_t 
 }
 
 /* The bandwidth limit: when the packet has left the queue, or NEVER when the queue is full.
- * The queue holds what the transmitter has still to send: (busy_until - now) * rate. */
+ * The queue holds what the transmitter has still to send, (busy_until - now) * rate, the packet
+ * on the wire included. A packet takes len * 8 / rate seconds; the remainder of the division is
+ * carried to the next packet of a busy link, so a long train of packets does not drift. */
 static synack_time_t serialise(struct sim_dir *d, size_t len, synack_time_t now)
 {
     if (d->f.rate_bps == 0) return now;
-    synack_time_t start = d->busy_until > now ? d->busy_until : now;
-    double backlog = (double)(start - now) * (double)d->f.rate_bps / 8e6;
+    if (d->busy_until <= now) {
+        d->busy_until = now;
+        d->carry = 0;
+    }
+    double backlog = (double)(d->busy_until - now) * (double)d->f.rate_bps / 8e6;
     if (d->f.queue_limit && backlog + (double)len > (double)d->f.queue_limit)
         return SYNACK_TIME_NEVER;
-    synack_time_t tx = (synack_time_t)((double)len * 8e6 / (double)d->f.rate_bps + 0.5);
-    d->busy_until = start + tx;
+    uint64_t bit_us = (uint64_t)len * 8u * 1000000u + d->carry;
+    d->busy_until += bit_us / d->f.rate_bps;
+    d->carry = bit_us % d->f.rate_bps;
     return d->busy_until;
 }
 
@@ -128,9 +135,10 @@ static int faulty_send(struct synack_simlink *l, int side, const uint8_t *pkt, s
     if (at < d->last_at) at = d->last_at;
     int to = 1 - side, err = 0;
     if (u_reo < d->f.reorder) {
-        synack_time_t hold = d->f.reorder_delay ? d->f.reorder_delay : 2 * l->delay;
+        synack_time_t hold = d->f.reorder_delay;
+        if (hold == 0) hold = 2 * l->delay > SYNACK_MSEC(1) ? 2 * l->delay : SYNACK_MSEC(1);
         d->st.reordered++;
-        at += hold > SYNACK_MSEC(1) ? hold : SYNACK_MSEC(1);
+        at += hold;
     } else {
         d->last_at = at;
     }
@@ -222,6 +230,7 @@ int synack_simlink_set_faults(struct synack_simlink *l, int side, const struct s
     struct sim_dir *d = &l->dir[side];
     d->f = *f;
     d->rng = seed;
+    d->carry = 0;
     return 0;
 }
 
