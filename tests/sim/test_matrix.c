@@ -92,8 +92,16 @@ static synack_time_t next_step(struct pair *p)
     return n > step && n != SYNACK_TIME_NEVER ? n : step;
 }
 
-static void run_cell(const struct cell *cell, uint64_t seed)
+/* Cell number n runs with seed 0x5eed + n (times a constant that spreads the bits): side 0's
+ * generator gets that seed, side 1's the seed plus one. */
+static uint64_t cell_seed(unsigned n)
 {
+    return (0x5eedu + n) * 0x9e3779b97f4a7c15ull;
+}
+
+static void run_cell(const struct cell *cell, unsigned n)
+{
+    uint64_t seed = cell_seed(n);
     static struct pair p;
     struct synack_config cfg;
     synack_config_init(&cfg);
@@ -161,9 +169,9 @@ static void run_cell(const struct cell *cell, uint64_t seed)
         snprintf(link, sizeof link, "%llu/%zuK/%llu",
                  (unsigned long long)(cell->rate_bps / 1000000), cell->queue / 1024,
                  (unsigned long long)(cell->jitter / 1000));
-    print_message("%5.0f%% %4.0f%% %4.0f%% %-11s %-3s  %-4s %10.2f s %6llu %6llu %6llu %6llu "
-                  "%8.2f\n",
-                  cell->loss * 100, cell->reorder * 100, cell->dup * 100, link,
+    print_message("%3u %4.0f%% %4.0f%% %4.0f%% %-11s %-3s  %-4s %10.2f s %5llu %6llu %6llu %5llu "
+                  "%5llu %5llu %8.2f\n",
+                  n, cell->loss * 100, cell->reorder * 100, cell->dup * 100, link,
                   cell->options ? "on" : "off",
                   cell->dirs == 1   ? "c->s"
                   : cell->dirs == 2 ? "s->c"
@@ -171,7 +179,9 @@ static void run_cell(const struct cell *cell, uint64_t seed)
                   secs, (unsigned long long)(k0->retransmits + k1->retransmits),
                   (unsigned long long)(k0->fast_retransmits + k1->fast_retransmits),
                   (unsigned long long)(ls[0].lost + ls[1].lost),
-                  (unsigned long long)(ls[0].queue_drops + ls[1].queue_drops), mbit);
+                  (unsigned long long)(ls[0].queue_drops + ls[1].queue_drops),
+                  (unsigned long long)(ls[0].duplicated + ls[1].duplicated),
+                  (unsigned long long)(ls[0].reordered + ls[1].reordered), mbit);
     synack_close(l, p.now);
     pair_free(&p);
 }
@@ -180,16 +190,17 @@ static void test_matrix_transfers_complete_byte_for_byte(void **state)
 {
     (void)state;
     static const double losses[] = {0, 0.01, 0.05, 0.10, 0.20, 0.30};
-    print_message(" loss reord  dup link        ws+  dir  virtual time   RTOs  fastrtx lost  "
-                  "qdrop  Mbit/s\n");
-    print_message("                 (Mbit/s/queue/jitter ms)\n");
-    uint64_t seed = 0x5eed;
+    print_message("cell loss reord  dup link        ws+  dir  virtual time  RTOs fastrtx  "
+                  "lost qdrop   dup reord   Mbit/s\n");
+    print_message("                     (Mbit/s/queue/jitter ms)          <- both stacks -> <-- "
+                  "the link, both ways -->\n");
+    unsigned n = 0;
     fill_sources();
     for (size_t i = 0; i < sizeof losses / sizeof losses[0]; i++)
         for (int opt = 1; opt >= 0; opt--)
             for (int dirs = 1; dirs <= 3; dirs++) {
                 struct cell cell = {losses[i], 0, 0, opt, dirs, 0, 0, 0};
-                run_cell(&cell, seed++ * 0x9e3779b97f4a7c15ull);
+                run_cell(&cell, n++);
             }
     /* Reordering and duplication, with and without loss; a 10 Mbit/s bottleneck whose queue
      * overflows in slow start, with jitter. */
@@ -204,7 +215,7 @@ static void test_matrix_transfers_complete_byte_for_byte(void **state)
         {0.01, 0, 0.01, true, 1, 10000000, 32 * 1024, SYNACK_MSEC(2)},
     };
     for (size_t i = 0; i < sizeof mixed / sizeof mixed[0]; i++)
-        run_cell(&mixed[i], seed++ * 0x9e3779b97f4a7c15ull);
+        run_cell(&mixed[i], n++);
 }
 
 int main(void)
