@@ -48,8 +48,12 @@ struct synack_config {
 };
 
 void synack_config_init(struct synack_config *cfg);
+/* 0 when every setting is usable, else -EINVAL and, if why is not NULL, a sentence naming the
+ * setting and its range (a static string). */
+int synack_config_check(const struct synack_config *cfg, const char **why);
 
-/* NULL when out of memory. cfg may be NULL for the defaults. */
+/* NULL when out of memory or when synack_config_check() refuses cfg. cfg may be NULL for the
+ * defaults. */
 struct synack_stack *synack_stack_new(const struct synack_config *cfg);
 /* Frees the stack and every connection in it (no segments are sent). */
 void synack_stack_free(struct synack_stack *stack);

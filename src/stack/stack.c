@@ -56,8 +56,38 @@ static void stack_keys(struct synack_stack *s)
     s->ephemeral_next = (uint32_t)sy_siphash24(&s->hash_key, &s->cfg.seed, sizeof(s->cfg.seed));
 }
 
+/* Each rule: a setting out of its range, and what it must be. */
+int synack_config_check(const struct synack_config *cfg, const char **why)
+{
+    const char *bad = NULL;
+    if (!cfg)
+        bad = "no configuration";
+    else if (cfg->msl == 0)
+        bad = "msl must be positive";
+    else if (cfg->rto_max == 0 || cfg->rto_min > cfg->rto_max)
+        bad = "rto_min must not exceed rto_max, and rto_max must be positive";
+    else if (cfg->rto_initial < cfg->rto_min || cfg->rto_initial > cfg->rto_max)
+        bad = "rto_initial must lie between rto_min and rto_max";
+    else if (cfg->delack_timeout >= SYNACK_MSEC(500))
+        bad = "delack_timeout must be below 500 ms (RFC 9293 section 3.8.6.3, MUST-40)";
+    else if (cfg->sndbuf == 0 || cfg->rcvbuf == 0 || cfg->sndbuf > (1u << 30) ||
+             cfg->rcvbuf > (1u << 30))
+        bad = "sndbuf and rcvbuf must be from 1 byte to 1 GiB (RFC 7323 section 2.3)";
+    else if (cfg->mss != 0 && cfg->mss < 64)
+        bad = "mss must be 0 (from the device MTU) or at least 64";
+    else if (cfg->initial_window == 0)
+        bad = "initial_window must be at least one segment";
+    else if ((unsigned)cfg->cc >= SYNACK_CC_COUNT)
+        bad = "cc must name a congestion control algorithm";
+    else if (cfg->keepidle == 0 || cfg->keepintvl == 0) /* also for synack_set_keepalive() */
+        bad = "keepidle and keepintvl must be positive";
+    if (why) *why = bad;
+    return bad ? -EINVAL : 0;
+}
+
 struct synack_stack *synack_stack_new(const struct synack_config *cfg)
 {
+    if (cfg && synack_config_check(cfg, NULL) != 0) return NULL;
     struct synack_stack *s = calloc(1, sizeof(*s));
     if (!s) return NULL;
     if (cfg)

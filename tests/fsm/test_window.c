@@ -105,7 +105,7 @@ static void test_window_unanswered_probes_time_out(void **state)
 
 static void rto_max_800ms(struct synack_config *cfg)
 {
-    cfg->rto_max = SYNACK_MSEC(800);
+    cfg->rto_initial = cfg->rto_max = SYNACK_MSEC(800);
 }
 
 /* The probe interval doubles up to rto_max and stays there. */
