@@ -68,18 +68,41 @@ static enum synack_sim_verdict on_packet(void *ctx, int side, const uint8_t *pkt
     return SYNACK_SIM_DROP;
 }
 
-static int setup_link(struct demo_run *r)
+int demo_link_open(struct demo_link *l, const struct demo_setup *setup)
 {
+    memset(l, 0, sizeof(*l));
     for (int i = 0; i < 2; i++) {
-        r->st[i] = synack_stack_new(&r->setup->cfg);
-        if (!r->st[i]) return -ENOMEM;
+        l->st[i] = synack_stack_new(&setup->cfg);
+        if (!l->st[i]) return -ENOMEM;
     }
     int dev[2];
-    r->link = synack_simlink_new(r->st[0], r->st[1], r->setup->delay, &dev[0], &dev[1]);
-    if (!r->link) return -ENOMEM;
+    l->link = synack_simlink_new(l->st[0], l->st[1], setup->delay, &dev[0], &dev[1]);
+    if (!l->link) return -ENOMEM;
     for (int i = 0; i < 2; i++) {
-        int err = synack_stack_add_addr(r->st[i], dev[i], &r->setup->addr[i], 24);
+        int err = synack_stack_add_addr(l->st[i], dev[i], &setup->addr[i], 24);
         if (err) return err;
+    }
+    return 0;
+}
+
+void demo_link_close(struct demo_link *l)
+{
+    for (int i = 0; i < 2; i++)
+        if (l->st[i]) synack_stack_set_event_fn(l->st[i], NULL, NULL);
+    synack_simlink_free(l->link);
+    for (int i = 0; i < 2; i++)
+        synack_stack_free(l->st[i]);
+    memset(l, 0, sizeof(*l));
+}
+
+static int setup_link(struct demo_run *r)
+{
+    struct demo_link l;
+    int err = demo_link_open(&l, r->setup);
+    memcpy(r->st, l.st, sizeof(r->st));
+    r->link = l.link;
+    if (err) return err;
+    for (int i = 0; i < 2; i++) {
         r->ctx[i] = (struct side_ctx){r, i};
         synack_stack_set_event_fn(r->st[i], on_event, &r->ctx[i]);
     }
@@ -90,11 +113,8 @@ static int setup_link(struct demo_run *r)
 
 static void teardown(struct demo_run *r)
 {
-    for (int i = 0; i < 2; i++)
-        if (r->st[i]) synack_stack_set_event_fn(r->st[i], NULL, NULL);
-    synack_simlink_free(r->link);
-    for (int i = 0; i < 2; i++)
-        synack_stack_free(r->st[i]);
+    struct demo_link l = {{r->st[0], r->st[1]}, r->link};
+    demo_link_close(&l);
 }
 
 static long do_open(struct demo_run *r, const struct demo_step *s)

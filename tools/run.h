@@ -17,6 +17,15 @@ struct demo_setup {
 };
 
 void demo_setup_init(struct demo_setup *setup);
+
+/* The client's and the server's stacks, with their addresses, on a simulated link. */
+struct demo_link {
+    struct synack_stack *st[2];
+    struct synack_simlink *link;
+};
+/* 0 or a negative errno; demo_link_close() frees what was made either way. */
+int demo_link_open(struct demo_link *l, const struct demo_setup *setup);
+void demo_link_close(struct demo_link *l);
 /* Run sc and record everything into t (initialised by the caller). Returns 0 or a negative
  * errno when the stacks or the link could not be made. */
 int demo_run(const struct scenario *sc, const struct demo_setup *setup, struct trace *t);

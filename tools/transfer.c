@@ -36,7 +36,8 @@ struct xfer {
     const struct transfer_opts *o;
     struct demo_setup setup;
     struct trace trace;
-    struct synack_stack *st[2];
+    struct demo_link dl;
+    struct synack_stack *st[2]; /* dl's, by name */
     struct synack_simlink *link;
     struct side_ctx ctx[2];
     struct synack_conn *listener, *conn[2];
@@ -125,18 +126,14 @@ static int setup(struct xfer *x)
     x->setup.cfg.delack_timeout = defaults.delack_timeout; /* a transfer as it really runs */
     x->setup.cfg.seed ^= x->o->seed;
     trace_init(&x->trace);
-    for (int i = 0; i < 2; i++) {
-        x->st[i] = synack_stack_new(&x->setup.cfg);
-        if (!x->st[i]) return -ENOMEM;
-    }
-    int dev[2];
-    x->link = synack_simlink_new(x->st[0], x->st[1], x->setup.delay, &dev[0], &dev[1]);
-    if (!x->link) return -ENOMEM;
+    int err = demo_link_open(&x->dl, &x->setup);
+    if (err) return err;
+    memcpy(x->st, x->dl.st, sizeof(x->st));
+    x->link = x->dl.link;
     struct synack_sim_faults f = {
         .loss = x->o->loss, .reorder = x->o->reorder, .reorder_delay = SYNACK_MSEC(20)};
     for (int i = 0; i < 2; i++) {
-        int err = synack_stack_add_addr(x->st[i], dev[i], &x->setup.addr[i], 24);
-        if (!err) err = synack_simlink_set_faults(x->link, i, &f, x->o->seed * 2 + (uint64_t)i);
+        err = synack_simlink_set_faults(x->link, i, &f, x->o->seed * 2 + (uint64_t)i);
         if (err) return err;
         x->ctx[i] = (struct side_ctx){x, i};
         synack_stack_set_event_fn(x->st[i], on_event, &x->ctx[i]);
@@ -146,11 +143,7 @@ static int setup(struct xfer *x)
 
 static void teardown(struct xfer *x)
 {
-    for (int i = 0; i < 2; i++)
-        if (x->st[i]) synack_stack_set_event_fn(x->st[i], NULL, NULL);
-    synack_simlink_free(x->link);
-    for (int i = 0; i < 2; i++)
-        synack_stack_free(x->st[i]);
+    demo_link_close(&x->dl);
     trace_free(&x->trace);
 }
 
