@@ -38,6 +38,7 @@ struct synack_config {
     /* Data transfer. */
     enum synack_cc cc;            /* congestion control (default CUBIC) */
     unsigned initial_window;      /* initial cwnd in segments (RFC 6928: default 10) */
+    bool hystart;                 /* HyStart++ (RFC 9406) in the initial slow start (default on) */
     bool nodelay;                 /* turn Nagle's algorithm off (TCP_NODELAY) for new connections */
     synack_time_t delack_timeout; /* delayed-ACK timer, < 500 ms (§3.8.6.3; default 40 ms) */
     bool keepalive;               /* send keepalives (§3.8.4; default off) */

@@ -34,6 +34,7 @@ void synack_config_init(struct synack_config *cfg)
     cfg->ephemeral_hi = 65535;
     cfg->cc = SYNACK_CC_CUBIC;
     cfg->initial_window = 10; /* RFC 6928 */
+    cfg->hystart = true;
     cfg->nodelay = false;
     cfg->delack_timeout = SYNACK_MSEC(40); /* Linux's; RFC 9293 §3.8.6.3 wants < 500 ms */
     cfg->keepalive = false;

@@ -20,8 +20,9 @@ uint32_t sy_cc_initial_window(uint32_t mss, unsigned iw_segments)
  * almost nothing. */
 void sy_cc_slow_start(struct sy_cc *cc, uint32_t acked)
 {
-    uint64_t limit = 2 * (uint64_t)cc->mss;
-    uint64_t cwnd = (uint64_t)cc->cwnd + (acked < limit ? acked : limit);
+    uint32_t limit = 2 * cc->mss, inc = acked < limit ? acked : limit;
+    if (cc->hs.on && cc->ssthresh == UINT32_MAX) inc = sy_hystart_on_ack(cc, inc);
+    uint64_t cwnd = (uint64_t)cc->cwnd + inc;
     cc->cwnd = cwnd > UINT32_MAX ? UINT32_MAX : (uint32_t)cwnd;
 }
 

@@ -27,6 +27,16 @@ struct sy_cc_cubic {
     double cwnd_prior;         /* segments: cwnd when ssthresh was last set (§4.3's alpha) */
 };
 
+/* HyStart++ (RFC 9406): leaves the first slow start when the RTT starts to rise, through a
+ * few rounds of Conservative Slow Start, before the queue overflows. */
+struct sy_hystart {
+    bool on; /* cfg.hystart; only the initial slow start uses it (§4.3) */
+    bool round_open, in_css;
+    uint32_t window_end; /* a round ends when SND.UNA reaches it (§4.2) */
+    synack_time_t last_round_min, cur_round_min, css_baseline; /* SYNACK_TIME_NEVER: none */
+    unsigned samples, css_rounds;
+};
+
 struct sy_cc {
     const struct sy_cc_ops *ops;
     uint32_t cwnd, ssthresh; /* bytes; ssthresh starts "arbitrarily high" (RFC 5681 §3.1) */
@@ -34,6 +44,9 @@ struct sy_cc {
     uint32_t flight;      /* FlightSize (bytes outstanding), kept up to date by the sender */
     uint32_t bytes_acked; /* congestion avoidance byte counter (RFC 3465 §2.1) */
     synack_time_t srtt;   /* smoothed RTT, 0 before the first sample, kept by the sender */
+    synack_time_t rtt;    /* the RTT sample this ACK gave, 0 if none (kept by the sender) */
+    uint32_t una, nxt;    /* SND.UNA after this ACK and SND.NXT (kept by the sender) */
+    struct sy_hystart hs;
     union {
         struct sy_cc_cubic cubic;
     } u;
@@ -60,7 +73,12 @@ const struct sy_cc_ops *sy_cc_cubic_ops(void);
 /* Shared arithmetic (cc.c): RFC 6928's initial window, RFC 3465 slow start (L = 2*SMSS),
  * RFC 5681 eq. (4)'s max(FlightSize/2, 2*SMSS). */
 uint32_t sy_cc_initial_window(uint32_t mss, unsigned iw_segments);
+/* Slow start for `acked` bytes; with HyStart++ on, its rounds and exit (hystart.c). */
 void sy_cc_slow_start(struct sy_cc *cc, uint32_t acked);
+/* HyStart++ for one ACK in the initial slow start: the increase slow start would make becomes
+ * the increase to make (a quarter in CSS); ends slow start by ssthresh = cwnd after CSS. */
+uint32_t sy_hystart_on_ack(struct sy_cc *cc, uint32_t increase);
+void sy_hystart_init(struct sy_hystart *h, bool on);
 uint32_t sy_cc_half_flight(const struct sy_cc *cc);
 
 /* The module of a configured algorithm. */

@@ -1,6 +1,6 @@
 /* tcp — CUBIC congestion control (RFC 9438). Window arithmetic in segments and seconds, as the
  * RFC writes it; cwnd is kept in bytes in struct sy_cc. Slow start is RFC 5681's with RFC 3465's
- * byte counting (HyStart++ is optional, §4.10, and not done). */
+ * byte counting, and HyStart++ (§4.10, RFC 9406; hystart.c) in the initial slow start. */
 #include <math.h>
 
 #include "tcp/cc.h"

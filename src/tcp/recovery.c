@@ -6,11 +6,16 @@
 #include "tcp/tcb.h"
 #include "util/seq.h"
 
-/* The module sees the sender's current FlightSize and SRTT before each call. */
+/* The module sees the sender's current FlightSize, SRTT, the RTT sample taken since its last
+ * call (if any), SND.UNA and SND.NXT before each call. */
 static struct sy_cc *cc_of(struct synack_conn *c)
 {
     c->cc.flight = c->snd_max - c->snd_una;
     c->cc.srtt = c->rtt.srtt;
+    c->cc.rtt = c->rtt.samples != c->cc_rtt_seen ? c->rtt.latest : 0;
+    c->cc_rtt_seen = c->rtt.samples;
+    c->cc.una = c->snd_una;
+    c->cc.nxt = c->snd_max;
     return &c->cc;
 }
 
@@ -20,6 +25,8 @@ void sy_recovery_init(struct synack_conn *c, synack_time_t now)
     sy_sack_reset(&c->sb, c->snd_una);
     c->cc.ops = sy_cc_lookup(c->stack->cfg.cc);
     c->cc.ops->init(&c->cc, sy_opts_payload_mss(c), c->stack->cfg.initial_window, now);
+    sy_hystart_init(&c->cc.hs, c->stack->cfg.hystart);
+    c->cc_rtt_seen = c->rtt.samples;
 }
 
 uint32_t sy_recovery_pipe(const struct synack_conn *c)

@@ -22,6 +22,8 @@ void sy_rtt_est_sample(struct sy_rtt_est *e, synack_time_t r, uint32_t samples,
 {
     const synack_time_t g = SYNACK_MSEC(1);
     synack_time_t n = samples ? samples : 1;
+    e->latest = r;
+    e->samples++;
     if (e->srtt == 0) {
         e->srtt = r ? r : 1;
         e->rttvar = r / 2;

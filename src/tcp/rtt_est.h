@@ -8,6 +8,8 @@
 struct sy_rtt_est {
     synack_time_t srtt, rttvar; /* 0 before the first sample */
     synack_time_t rto;
+    synack_time_t latest; /* the last measurement */
+    uint64_t samples;     /* how many were taken */
 };
 
 /* The bounds of §2.4 and §2.5. */

@@ -96,11 +96,12 @@ struct synack_conn {
     synack_time_t rtt_start;
 
     /* the sender beyond the sequence space: congestion control and loss recovery */
-    struct sy_cc cc;  /* cc.ops is NULL until ESTABLISHED */
-    bool nodelay;     /* Nagle's algorithm off (TCP_NODELAY) */
-    unsigned dupacks; /* consecutive duplicate ACKs (RFC 5681 §2) */
-    bool in_recovery; /* fast recovery (RFC 6582 §3.2) */
-    uint32_t recover; /* RFC 6582 "recover" / RFC 6675 RecoveryPoint: SND.MAX at entry */
+    struct sy_cc cc;      /* cc.ops is NULL until ESTABLISHED */
+    uint64_t cc_rtt_seen; /* rtt.samples when cc last saw a sample */
+    bool nodelay;         /* Nagle's algorithm off (TCP_NODELAY) */
+    unsigned dupacks;     /* consecutive duplicate ACKs (RFC 5681 §2) */
+    bool in_recovery;     /* fast recovery (RFC 6582 §3.2) */
+    uint32_t recover;     /* RFC 6582 "recover" / RFC 6675 RecoveryPoint: SND.MAX at entry */
     struct sy_sack_board sb;
     /* keepalive (§3.8.4) and the user timeout (§3.8.3, RFC 5482) */
     bool keepalive;
