@@ -285,7 +285,7 @@ static void make_note(struct xfer *x)
 
 static void label(FILE *f, const char *l, const char *text)
 {
-    char prefix[LABEL_W + 1];
+    char prefix[64];
     snprintf(prefix, sizeof prefix, "%-*s", LABEL_W, l);
     wrap_print(f, prefix, text, LADDER_WIDTH);
 }
