@@ -11,19 +11,18 @@ uint32_t sy_cc_initial_window(uint32_t mss, unsigned iw_segments)
         uint64_t cap = 2 * (uint64_t)mss > 14600 ? 2 * (uint64_t)mss : 14600;
         if (iw > cap) iw = cap;
     }
-    return iw > UINT32_MAX ? UINT32_MAX : (uint32_t)iw;
+    return iw > SY_CC_CWND_MAX ? SY_CC_CWND_MAX : (uint32_t)iw;
 }
 
 /* RFC 5681 §3.1 with RFC 3465 §2.2: slow start grows cwnd by the bytes acknowledged, at most
- * L = 2*SMSS per ACK. cwnd saturates at UINT32_MAX: while ssthresh is still "arbitrarily high"
- * a long loss-free transfer acknowledges more than 4 GiB, and a wrapped cwnd would restart from
- * almost nothing. */
+ * L = 2*SMSS per ACK. cwnd saturates at SY_CC_CWND_MAX: while ssthresh is still "arbitrarily
+ * high" a long loss-free transfer acknowledges gigabytes. */
 void sy_cc_slow_start(struct sy_cc *cc, uint32_t acked)
 {
     uint32_t limit = 2 * cc->mss, inc = acked < limit ? acked : limit;
     if (cc->hs.on && cc->ssthresh == UINT32_MAX) inc = sy_hystart_on_ack(cc, inc);
     uint64_t cwnd = (uint64_t)cc->cwnd + inc;
-    cc->cwnd = cwnd > UINT32_MAX ? UINT32_MAX : (uint32_t)cwnd;
+    cc->cwnd = cwnd > SY_CC_CWND_MAX ? SY_CC_CWND_MAX : (uint32_t)cwnd;
 }
 
 /* RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2*SMSS). */

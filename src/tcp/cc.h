@@ -12,6 +12,11 @@
 
 #include <synack/stack.h>
 
+/* The largest cwnd: the largest window TCP can offer (RFC 7323 §2.3, 2^30 bytes). More never
+ * lets more be sent, and SND.UNA + cwnd must stay within 2^31 of SND.UNA for sequence-number
+ * comparisons to hold (a loss-free transfer of 2 GiB once stalled on a cwnd past 2^31). */
+#define SY_CC_CWND_MAX (1u << 30)
+
 enum sy_cc_signal {
     SY_CC_NDUPACK, /* fast retransmit: three duplicate ACKs or SACK loss detection (RFC 5681 §3.2)
                     */

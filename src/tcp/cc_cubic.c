@@ -16,11 +16,11 @@ static double reno_alpha(const struct sy_cc_cubic *k)
     return k->w_est >= k->cwnd_prior ? 1.0 : 3.0 * (1.0 - CUBIC_BETA) / (1.0 + CUBIC_BETA);
 }
 
-/* Segments back to bytes, saturating: a double beyond UINT32_MAX must not be converted. */
+/* Segments back to bytes, saturating at SY_CC_CWND_MAX. */
 static uint32_t seg_bytes(double segs, uint32_t mss)
 {
     double bytes = segs * mss;
-    return bytes >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
+    return bytes >= (double)SY_CC_CWND_MAX ? SY_CC_CWND_MAX : (uint32_t)bytes;
 }
 
 /* §4.2 eq. (1): W_cubic(t) = C * (t - K)^3 + W_max. */

@@ -24,7 +24,7 @@ static void newreno_ack(struct sy_cc *cc, uint32_t acked, synack_time_t now)
     uint64_t counted = (uint64_t)cc->bytes_acked + acked; /* saturating, as slow start */
     if (counted >= cc->cwnd) {
         counted -= cc->cwnd;
-        cc->cwnd = cc->cwnd > UINT32_MAX - cc->mss ? UINT32_MAX : cc->cwnd + cc->mss;
+        cc->cwnd = cc->cwnd > SY_CC_CWND_MAX - cc->mss ? SY_CC_CWND_MAX : cc->cwnd + cc->mss;
     }
     cc->bytes_acked = counted > UINT32_MAX ? UINT32_MAX : (uint32_t)counted;
 }

@@ -188,22 +188,21 @@ static void test_cubic_timeout_then_k_zero_epoch(void **state)
     assert_int_equal(cc.cwnd, 70007);
 }
 
-/* The convex region near 2^32 bytes: cwnd 4294966 segments (4294966000 bytes), K = 0 after
- * leaving slow start without loss (§4.10). At t = 1000 s the target is 1.5 cwnd and 4 segments
- * acknowledged add 0.5 * 4 = 2 segments: 4294968000 > 2^32 - 1, so cwnd saturates (a plain
- * conversion would be undefined and, on x86-64, wrap to 704). */
+/* The convex region near the largest window: cwnd 2^30 - 1000 bytes, K = 0 after leaving slow
+ * start without loss (§4.10). At t = 1000 s the target is 1.5 cwnd and 4 segments acknowledged
+ * add 0.5 * 4 = 2 segments, 2000 bytes: past 2^30, so cwnd saturates there (SY_CC_CWND_MAX). */
 static void test_cubic_cwnd_saturates(void **state)
 {
     (void)state;
     struct sy_cc cc = cubic();
-    cc.cwnd = 4294966000u;
+    cc.cwnd = SY_CC_CWND_MAX - 1000;
     cc.ssthresh = 2 * MSS;
     cc.srtt = SYNACK_MSEC(100);
     cc.ops->ack_received(&cc, MSS, T0);
     assert_true(cc.u.cubic.k == 0.0);
-    assert_int_equal(cc.cwnd, 4294966000u); /* W_est = W_max + 1 / 4294966: under a byte */
+    assert_int_equal(cc.cwnd, SY_CC_CWND_MAX - 1000); /* W_est grows by 1/1073740: not a byte */
     cc.ops->ack_received(&cc, 4 * MSS, T0 + SYNACK_SEC(1000));
-    assert_int_equal(cc.cwnd, UINT32_MAX);
+    assert_int_equal(cc.cwnd, SY_CC_CWND_MAX);
 }
 
 int main(void)

@@ -50,7 +50,7 @@ static void test_cc_initial_window_other_sizes(void **state)
     assert_int_equal(sy_cc_initial_window(1460, 4), 5840);   /* 4 * 1460 */
     assert_int_equal(sy_cc_initial_window(1460, 1), 1460);   /* 1 * 1460 */
     assert_int_equal(sy_cc_initial_window(1460, 0), 1460);   /* read as 1 segment */
-    assert_int_equal(sy_cc_initial_window(1000, 5000000), UINT32_MAX); /* 5e9 > 2^32 - 1 */
+    assert_int_equal(sy_cc_initial_window(1000, 5000000), SY_CC_CWND_MAX); /* 5e9 > 2^30 */
 }
 
 /* init: cwnd = IW, ssthresh "arbitrarily high" (RFC 5681 §3.1), no bytes counted yet. */
@@ -174,22 +174,25 @@ static void test_newreno_ssthresh_floor_two_smss(void **state)
     assert_int_equal(cc.ssthresh, 2000); /* max(500, 2000) */
 }
 
-/* cwnd saturates instead of wrapping: slow start at 2^32 - 1 - 500 plus min(2000, 2000) stays at
- * 2^32 - 1 (a loss-free transfer of more than 4 GiB would otherwise wrap to 1499 bytes); so does
- * congestion avoidance's +SMSS. */
+/* cwnd saturates at 2^30, the largest window (a cwnd past 2^31 broke sequence comparisons and
+ * stalled a 2 GiB transfer): slow start at 2^30 - 500 plus min(2000, 2000) stays at 2^30; so does
+ * congestion avoidance's +SMSS. The byte counter is 64-bit wide before it is stored. */
 static void test_newreno_cwnd_saturates(void **state)
 {
     (void)state;
     struct sy_cc cc = newreno(MSS, 10);
-    cc.cwnd = UINT32_MAX - 500;
+    cc.cwnd = SY_CC_CWND_MAX - 500;
     cc.ops->ack_received(&cc, 2000, 0);
-    assert_int_equal(cc.cwnd, UINT32_MAX);
-    cc.cwnd = UINT32_MAX - 500;
+    assert_int_equal(cc.cwnd, SY_CC_CWND_MAX);
+    for (int i = 0; i < 1000; i++)
+        cc.ops->ack_received(&cc, 2000, 0);
+    assert_int_equal(cc.cwnd, SY_CC_CWND_MAX);
+    cc.cwnd = SY_CC_CWND_MAX - 500;
     cc.ssthresh = 1000;
     cc.bytes_acked = UINT32_MAX - 1000;
     cc.ops->ack_received(&cc, 2000, 0); /* 2^32 + 999 counted >= cwnd: +SMSS, saturated */
-    assert_int_equal(cc.cwnd, UINT32_MAX);
-    assert_int_equal(cc.bytes_acked, 1500); /* (2^32 + 999) - (2^32 - 501) */
+    assert_int_equal(cc.cwnd, SY_CC_CWND_MAX);
+    assert_int_equal(cc.bytes_acked, 3221226971u); /* (2^32 + 999) - (2^30 - 500) */
 }
 
 int main(void)
