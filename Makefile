@@ -3,7 +3,7 @@ BUILD      ?= build
 TEST_BUILD ?= build-test
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all demo test deps build build-test format clean
+.PHONY: all demo test deps build build-test bench format clean
 
 all: build
 
@@ -27,6 +27,16 @@ test: build-test
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) -LE valgrind
 	$(MAKE) build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L valgrind
+
+# Benchmarks (bench/README.md): synack and lwIP side by side on an optimised build, medians and
+# their ratio. BENCH_ARGS go to bench/run.sh, e.g. BENCH_ARGS="--bytes 1G --runs 9". lwIP comes
+# from `scripts/deps.sh bench`; without it (not root), synack runs alone.
+BENCH_ARGS ?=
+bench:
+	bash scripts/deps.sh bench || echo "bench: could not install liblwip-dev; lwIP is left out"
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS) --target benchmarks
+	bash bench/run.sh --build $(BUILD) $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

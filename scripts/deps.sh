@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages synack needs to build and test, skipping those already present.
+# `deps.sh bench` also installs lwIP (liblwip-dev), the reference stack of the benchmarks.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcmocka-dev valgrind clang-format)
+if [ "${1:-}" = bench ]; then pkgs+=(liblwip-dev); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
