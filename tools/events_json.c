@@ -74,6 +74,10 @@ static void event_fields(struct json_obj *o, const struct trace_entry *e)
         json_int(o, "seq_raw", ev->seg.seq);
         break;
     case SYNACK_EV_ERROR: error_fields(o, ev->error); break;
+    case SYNACK_EV_ICMP:
+        error_fields(o, ev->error);
+        if (ev->seg.mss) json_int(o, "mss", ev->seg.mss);
+        break;
     case SYNACK_EV_DROP: json_str(o, "reason", synack_drop_reason_name(ev->drop)); break;
     case SYNACK_EV_READABLE:
     case SYNACK_EV_WRITABLE:

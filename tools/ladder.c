@@ -181,6 +181,11 @@ static void event(struct ladder *l, const struct trace_entry *e)
     }
     case SYNACK_EV_DROP: drop_text(text, sizeof(text), l, e); break;
     case SYNACK_EV_RETRANSMIT: snprintf(text, sizeof(text), "retransmission timeout"); break;
+    case SYNACK_EV_ICMP: {
+        const char *name = errno_name(ev->error);
+        snprintf(text, sizeof(text), "ICMP: %s", name ? name : synack_strerror(ev->error));
+        break;
+    }
     case SYNACK_EV_SEGMENT_IN: /* the sender's arrow shows it */
         l->last_in[e->side] = e;
         /* RFC 9293 §3.10.7.4: a FIN in TIME-WAIT is ACKed and restarts the 2 MSL timeout. */

@@ -18,6 +18,8 @@ enum synack_event_type {
     SYNACK_EV_DROP,        /* a packet was dropped (drop) */
     SYNACK_EV_RST_SENT,    /* a RST was sent (rst); also reported as SEGMENT_OUT */
     SYNACK_EV_RETRANSMIT,  /* a retransmission timeout fired (seg: what is resent) */
+    SYNACK_EV_ICMP,        /* an ICMP error about the connection (error: what it says, as a
+                            * negative errno; seg.mss: the new MSS for "fragmentation needed") */
     SYNACK_EV_TYPE_COUNT
 };
 
@@ -34,6 +36,7 @@ enum synack_cause {
     SYNACK_CAUSE_TIMEOUT,       /* retransmissions gave up */
     SYNACK_CAUSE_TIME_WAIT_END, /* 2*MSL passed */
     SYNACK_CAUSE_USER_SEND,     /* SEND on a fully specified passive OPEN (LISTEN -> SYN-SENT) */
+    SYNACK_CAUSE_ICMP,          /* an ICMP hard error while opening (RFC 1122 §4.2.3.9) */
     SYNACK_CAUSE_COUNT
 };
 
@@ -62,6 +65,10 @@ enum synack_drop_reason {
     SYNACK_DROP_NO_BUFFER,      /* no memory for a connection */
     SYNACK_DROP_PAWS,           /* TSval older than TS.Recent (RFC 7323 §5.3 R1): ACKed, dropped */
     SYNACK_DROP_TS_MISSING,     /* no TSopt once timestamps are on (RFC 7323 §3.2) */
+    SYNACK_DROP_ICMP_BAD,       /* ICMP message short or with a bad checksum */
+    SYNACK_DROP_ICMP_IGNORED,   /* ICMP of a type we do not act on (source quench, RFC 6633) */
+    SYNACK_DROP_ICMP_STALE,     /* ICMP error quoting no connection, or a sequence number not
+                                 * in flight (RFC 5927 §4.1) */
     SYNACK_DROP_REASON_COUNT
 };
 

@@ -87,10 +87,13 @@ void synack_stack_set_event_fn(struct synack_stack *stack, synack_event_fn fn, v
 struct synack_counters {
     uint64_t packets_in, packets_out;
     uint64_t segments_in, segments_out;
-    uint64_t retransmits;      /* retransmission timeouts */
-    uint64_t fast_retransmits; /* fast retransmits (RFC 5681 §3.2) */
-    uint64_t recoveries;       /* fast recovery episodes entered */
-    uint64_t window_probes;    /* zero-window probes sent (§3.8.6.1) */
+    uint64_t retransmits;                /* retransmission timeouts */
+    uint64_t fast_retransmits;           /* fast retransmits (RFC 5681 §3.2) */
+    uint64_t recoveries;                 /* fast recovery episodes entered */
+    uint64_t window_probes;              /* zero-window probes sent (§3.8.6.1) */
+    uint64_t icmp_in, icmp_echo_replies; /* ICMP messages taken; echo replies sent */
+    uint64_t icmp_errors;                /* ICMP errors acted on for a connection */
+    uint64_t pmtu_lowered;               /* MSS lowered by "fragmentation needed" (RFC 1191) */
     uint64_t conns_opened_active, conns_opened_passive;
     uint64_t conns_established, conns_reset, conns_timed_out;
     uint64_t drops[SYNACK_DROP_REASON_COUNT];

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "ip/ipv4.h"
+
+#include "ip/icmp.h"
 #include "tcp/tcb.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
@@ -52,6 +54,7 @@ int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len,
         return -EINVAL;
     }
     if (ip.proto == SY_IPPROTO_TCP) return tcp_dispatch(s, dev, &ip, now);
+    if (ip.proto == SY_IPPROTO_ICMP) return sy_icmp_input(s, dev, &ip, now);
     sy_stack_drop(s, NULL, SYNACK_DROP_IP_PROTOCOL, now);
     return -EPROTONOSUPPORT;
 }

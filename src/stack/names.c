@@ -24,11 +24,17 @@ const char *synack_state_name(enum synack_state s)
 const char *synack_event_type_name(enum synack_event_type t)
 {
     static const char *const names[SYNACK_EV_TYPE_COUNT] = {
-        [SYNACK_EV_STATE] = "state",           [SYNACK_EV_SEGMENT_OUT] = "segment_out",
-        [SYNACK_EV_SEGMENT_IN] = "segment_in", [SYNACK_EV_READABLE] = "readable",
-        [SYNACK_EV_WRITABLE] = "writable",     [SYNACK_EV_ACCEPTABLE] = "acceptable",
-        [SYNACK_EV_ERROR] = "error",           [SYNACK_EV_DROP] = "drop",
-        [SYNACK_EV_RST_SENT] = "rst_sent",     [SYNACK_EV_RETRANSMIT] = "retransmit",
+        [SYNACK_EV_STATE] = "state",
+        [SYNACK_EV_SEGMENT_OUT] = "segment_out",
+        [SYNACK_EV_SEGMENT_IN] = "segment_in",
+        [SYNACK_EV_READABLE] = "readable",
+        [SYNACK_EV_WRITABLE] = "writable",
+        [SYNACK_EV_ACCEPTABLE] = "acceptable",
+        [SYNACK_EV_ERROR] = "error",
+        [SYNACK_EV_DROP] = "drop",
+        [SYNACK_EV_RST_SENT] = "rst_sent",
+        [SYNACK_EV_RETRANSMIT] = "retransmit",
+        [SYNACK_EV_ICMP] = "icmp",
     };
     return (unsigned)t < SYNACK_EV_TYPE_COUNT ? names[t] : "?";
 }
@@ -41,7 +47,7 @@ const char *synack_cause_name(enum synack_cause c)
         [SYNACK_CAUSE_RCV_SYNACK] = "rcv SYN,ACK", [SYNACK_CAUSE_RCV_ACK] = "rcv ACK",
         [SYNACK_CAUSE_RCV_FIN] = "rcv FIN",        [SYNACK_CAUSE_RCV_RST] = "rcv RST",
         [SYNACK_CAUSE_TIMEOUT] = "timeout",        [SYNACK_CAUSE_TIME_WAIT_END] = "2MSL timeout",
-        [SYNACK_CAUSE_USER_SEND] = "send",
+        [SYNACK_CAUSE_USER_SEND] = "send",         [SYNACK_CAUSE_ICMP] = "icmp",
     };
     return (unsigned)c < SYNACK_CAUSE_COUNT ? names[c] : "?";
 }
@@ -71,6 +77,9 @@ const char *synack_drop_reason_name(enum synack_drop_reason r)
         [SYNACK_DROP_ACK_OLD] = "ack_old",
         [SYNACK_DROP_PAWS] = "paws",
         [SYNACK_DROP_TS_MISSING] = "ts_missing",
+        [SYNACK_DROP_ICMP_BAD] = "icmp_bad",
+        [SYNACK_DROP_ICMP_IGNORED] = "icmp_ignored",
+        [SYNACK_DROP_ICMP_STALE] = "icmp_stale",
         [SYNACK_DROP_NO_BUFFER] = "no_buffer",
     };
     return (unsigned)r < SYNACK_DROP_REASON_COUNT ? names[r] : "?";

@@ -53,6 +53,7 @@ static void ack_advance(struct synack_conn *c, const struct sy_seg *seg, synack_
     else
         sy_rtt_on_ack(c, ack, now);
     c->rtx_count = 0;
+    c->soft_error = 0; /* the path works again */
     /* RFC 6298 §5.2-5.3: stop the timer when all is acknowledged, else restart it. */
     if (c->snd_una == c->snd_max)
         sy_timer_rtx_stop(c);

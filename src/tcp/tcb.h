@@ -111,7 +111,8 @@ struct synack_conn {
     /* since when SND.UNA has waited for its ACK */ /* what the peer SACKed (RFC 6675), when
                                                        SACK is on */
 
-    int error; /* pending error for the application, negative errno */
+    int error;      /* pending error for the application, negative errno */
+    int soft_error; /* the last ICMP soft error (RFC 1122 §4.2.3.9), reported on a timeout */
 
     /* listener side */
     struct sy_listen *listen;          /* non-NULL for a LISTEN connection */
@@ -209,6 +210,10 @@ void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_
 void sy_opts_init(struct synack_conn *c);
 void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_time_t now);
 void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);
+/* icmp_error.c — an ICMP error quoting a segment of c with sequence number seq (RFC 1122
+ * §4.2.3.9, RFC 5461, RFC 1191, RFC 5927). */
+void sy_tcp_icmp_error(struct synack_conn *c, uint8_t type, uint8_t code, uint16_t next_mtu,
+                       uint32_t seq, synack_time_t now);
 /* paws.c — RFC 7323 §5.3 R1 and §3.2 before the sequence test: false when the segment must be
  * dropped (*why says why: SYNACK_DROP_PAWS is answered with an ACK, a missing TSopt is not). */
 bool sy_paws_ok(struct synack_conn *c, const struct sy_seg *seg, enum synack_drop_reason *why,

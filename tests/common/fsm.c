@@ -17,7 +17,13 @@ static int capture(void *ctx, const uint8_t *pkt, size_t len, synack_time_t now)
     struct sy_ipv4 ip;
     struct sy_tcp t;
     assert_int_equal(sy_ipv4_parse(pkt, len, &ip), SY_WIRE_OK);
-    assert_int_equal(ip.proto, SY_IPPROTO_TCP);
+    if (ip.proto != SY_IPPROTO_TCP) { /* kept whole: the last one (ICMP replies) */
+        assert_true(len <= sizeof(f->other));
+        memcpy(f->other, pkt, len);
+        f->other_len = len;
+        f->nother++;
+        return 0;
+    }
     assert_int_equal(sy_tcp_parse_v4(ip.payload, ip.payload_len, ip.src, ip.dst, &t), SY_WIRE_OK);
     assert_true(f->nout < FSM_MAX_OUT);
     struct fsm_seg *s = &f->out[f->nout++];

@@ -47,6 +47,9 @@ struct fsm {
     struct synack_conn *listener; /* when opened passively */
     uint32_t iss;                 /* the stack's ISS */
     uint32_t peer_nxt;            /* the next sequence number the peer would send */
+    uint8_t other[1600];          /* the last packet sent that was not TCP, whole */
+    size_t other_len;
+    unsigned nother; /* how many such packets */
 };
 
 /* A stack with the default config (cfg NULL) or the given one, and no connection. The state
