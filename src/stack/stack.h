@@ -29,8 +29,9 @@ struct sy_ifaddr {
 /* Connections by 4-tuple: chained hash table keyed with SipHash (DESIGN rule 6). */
 struct sy_demux {
     struct synack_conn **buckets;
-    size_t mask;  /* bucket count - 1 */
-    size_t count; /* connections in the table */
+    size_t mask;              /* bucket count - 1 */
+    size_t count;             /* connections in the table */
+    struct synack_conn *last; /* the connection found last (cleared when it leaves) */
 };
 
 /* Timers: a binary min-heap of connections keyed by their earliest deadline. */

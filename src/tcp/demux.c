@@ -14,6 +14,7 @@ int sy_demux_init(struct sy_demux *d)
     if (!d->buckets) return -ENOMEM;
     d->mask = SY_DEMUX_INITIAL - 1;
     d->count = 0;
+    d->last = NULL;
     return 0;
 }
 
@@ -23,20 +24,30 @@ void sy_demux_free(struct sy_demux *d)
     d->buckets = NULL;
 }
 
+/* The bytes of an address its family uses: 4 for IPv4 (an unspecified address has none). */
+static size_t addr_len(const struct synack_addr *a)
+{
+    return a->family == SYNACK_AF_INET ? 4 : a->family == SYNACK_AF_NONE ? 0 : 16;
+}
+
+/* SipHash of ports, families and addresses: 14 bytes for an IPv4 4-tuple, so one short message
+ * per packet. */
 static uint64_t tuple_hash(const struct synack_stack *s, const struct synack_endpoint *local,
                            const struct synack_endpoint *remote)
 {
-    uint8_t key[40];
-    memset(key, 0, sizeof(key));
-    key[0] = local->addr.family;
-    memcpy(key + 1, local->addr.bytes, 16);
-    key[17] = (uint8_t)(local->port >> 8);
-    key[18] = (uint8_t)local->port;
-    key[19] = remote->addr.family;
-    memcpy(key + 20, remote->addr.bytes, 16);
-    key[36] = (uint8_t)(remote->port >> 8);
-    key[37] = (uint8_t)remote->port;
-    return sy_siphash24(&s->hash_key, key, sizeof(key));
+    uint8_t key[38];
+    size_t n = 0, ll = addr_len(&local->addr), rl = addr_len(&remote->addr);
+    key[n++] = (uint8_t)(local->port >> 8);
+    key[n++] = (uint8_t)local->port;
+    key[n++] = (uint8_t)(remote->port >> 8);
+    key[n++] = (uint8_t)remote->port;
+    key[n++] = local->addr.family;
+    key[n++] = remote->addr.family;
+    memcpy(key + n, local->addr.bytes, ll);
+    n += ll;
+    memcpy(key + n, remote->addr.bytes, rl);
+    n += rl;
+    return sy_siphash24(&s->hash_key, key, n);
 }
 
 static bool endpoint_eq(const struct synack_endpoint *a, const struct synack_endpoint *b)
@@ -79,6 +90,7 @@ void sy_demux_insert(struct synack_stack *s, struct synack_conn *c)
 void sy_demux_remove(struct synack_stack *s, struct synack_conn *c)
 {
     struct sy_demux *d = &s->demux;
+    if (d->last == c) d->last = NULL;
     size_t b = (size_t)tuple_hash(s, &c->local, &c->remote) & d->mask;
     for (struct synack_conn **p = &d->buckets[b]; *p; p = &(*p)->hnext) {
         if (*p == c) {
@@ -94,9 +106,13 @@ void sy_demux_remove(struct synack_stack *s, struct synack_conn *c)
 struct synack_conn *sy_demux_find_exact(struct synack_stack *s, const struct synack_endpoint *local,
                                         const struct synack_endpoint *remote)
 {
+    /* A bulk transfer's segments all belong to one connection: try the last one found first. */
+    struct synack_conn *c = s->demux.last;
+    if (c && endpoint_eq(&c->local, local) && endpoint_eq(&c->remote, remote)) return c;
     size_t b = (size_t)tuple_hash(s, local, remote) & s->demux.mask;
-    for (struct synack_conn *c = s->demux.buckets[b]; c; c = c->hnext)
-        if (endpoint_eq(&c->local, local) && endpoint_eq(&c->remote, remote)) return c;
+    for (c = s->demux.buckets[b]; c; c = c->hnext)
+        if (endpoint_eq(&c->local, local) && endpoint_eq(&c->remote, remote))
+            return s->demux.last = c;
     return NULL;
 }
 
