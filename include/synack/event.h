@@ -44,7 +44,8 @@ enum synack_cause {
 enum synack_drop_reason {
     SYNACK_DROP_IP_MALFORMED,      /* short, bad version, IHL, total length */
     SYNACK_DROP_IP_CHECKSUM,       /* IPv4 header checksum */
-    SYNACK_DROP_IP_FRAGMENT,       /* fragments are not reassembled */
+    SYNACK_DROP_IP_FRAGMENT,       /* a fragment: malformed, overlapping, no reassembly queue
+                                    * free, or its datagram timed out (RFC 1122 §3.3.2) */
     SYNACK_DROP_IP_NOT_OURS,       /* destination is not an address of this stack */
     SYNACK_DROP_IP_PROTOCOL,       /* not TCP */
     SYNACK_DROP_TCP_MALFORMED,     /* short header, data offset, options */

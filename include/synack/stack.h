@@ -94,6 +94,7 @@ struct synack_counters {
     uint64_t icmp_in, icmp_echo_replies; /* ICMP messages taken; echo replies sent */
     uint64_t icmp_errors;                /* ICMP errors acted on for a connection */
     uint64_t pmtu_lowered;               /* MSS lowered by "fragmentation needed" (RFC 1191) */
+    uint64_t ip_reassembled, ip_fragments_out; /* datagrams put together; fragments sent */
     uint64_t conns_opened_active, conns_opened_passive;
     uint64_t conns_established, conns_reset, conns_timed_out;
     uint64_t drops[SYNACK_DROP_REASON_COUNT];

@@ -34,6 +34,14 @@ static int tcp_dispatch(struct synack_stack *s, int dev, const struct sy_ipv4 *i
     return 0;
 }
 
+static int dispatch(struct synack_stack *s, int dev, const struct sy_ipv4 *ip, synack_time_t now)
+{
+    if (ip->proto == SY_IPPROTO_TCP) return tcp_dispatch(s, dev, ip, now);
+    if (ip->proto == SY_IPPROTO_ICMP) return sy_icmp_input(s, dev, ip, now);
+    sy_stack_drop(s, NULL, SYNACK_DROP_IP_PROTOCOL, now);
+    return -EPROTONOSUPPORT;
+}
+
 int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len, synack_time_t now)
 {
     struct sy_ipv4 ip;
@@ -42,42 +50,63 @@ int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len,
         sy_stack_drop(s, NULL, ip_drop_reason(e), now);
         return -EINVAL;
     }
-    /* Fragments are not reassembled yet; drop them whole (RFC 1122 §3.3.2 makes reassembly a
-     * MUST for hosts: a later issue). */
-    if (sy_ipv4_is_fragment(&ip)) {
-        sy_stack_drop(s, NULL, SYNACK_DROP_IP_FRAGMENT, now);
-        return -EINVAL;
-    }
     struct synack_addr dst = synack_addr_v4(ip.dst[0], ip.dst[1], ip.dst[2], ip.dst[3]);
     if (!sy_stack_is_local(s, &dst)) {
         sy_stack_drop(s, NULL, SYNACK_DROP_IP_NOT_OURS, now);
         return -EINVAL;
     }
-    if (ip.proto == SY_IPPROTO_TCP) return tcp_dispatch(s, dev, &ip, now);
-    if (ip.proto == SY_IPPROTO_ICMP) return sy_icmp_input(s, dev, &ip, now);
-    sy_stack_drop(s, NULL, SYNACK_DROP_IP_PROTOCOL, now);
-    return -EPROTONOSUPPORT;
+    if (!sy_ipv4_is_fragment(&ip)) return dispatch(s, dev, &ip, now);
+    /* RFC 1122 §3.3.2: a host MUST reassemble. */
+    struct sy_ipv4 whole;
+    int r = sy_reasm_add(s, &ip, &whole, now);
+    if (r <= 0) return r;
+    r = dispatch(s, dev, &whole, now);
+    sy_reasm_done(s, &whole);
+    return r;
 }
 
 int sy_ip_output(struct synack_stack *s, int dev, const struct synack_addr *src,
                  const struct synack_addr *dst, uint8_t proto, size_t len, synack_time_t now)
 {
+    return sy_ip_output_df(s, dev, src, dst, proto, len, true, now);
+}
+
+/* One datagram (or fragment) whose payload sits at s->txbuf + at + SY_IPV4_HDR_LEN. */
+static int emit(struct synack_stack *s, struct sy_device *d, struct sy_ipv4 *h, size_t at,
+                size_t len, synack_time_t now)
+{
+    h->total_len = (uint16_t)(len + SY_IPV4_HDR_LEN);
+    sy_ipv4_emit(h, s->txbuf + at, SY_IPV4_HDR_LEN);
+    s->counters.packets_out++;
+    return d->ops.transmit(d->ctx, s->txbuf + at, len + SY_IPV4_HDR_LEN, now);
+}
+
+/* TCP sets DF for path MTU discovery (RFC 1191); ICMP replies do not, and a reply too large for
+ * the link leaves in fragments (RFC 791 §3.2): each fragment's header is written over the tail
+ * of the piece sent before it, so the payload is never moved. */
+int sy_ip_output_df(struct synack_stack *s, int dev, const struct synack_addr *src,
+                    const struct synack_addr *dst, uint8_t proto, size_t len, bool df,
+                    synack_time_t now)
+{
     if (dev < 0 || dev >= s->ndevs) return -ENETUNREACH;
     struct sy_device *d = &s->devs[dev];
-    if (len + SY_IPV4_HDR_LEN > d->mtu) return -EMSGSIZE;
-    struct sy_ipv4 h = {
-        .tos = 0,
-        .total_len = (uint16_t)(len + SY_IPV4_HDR_LEN),
-        .id = s->ip_id++,
-        .frag = SY_IPV4_DF, /* path MTU discovery (RFC 1191) */
-        .ttl = SY_IP_TTL,
-        .proto = proto,
-    };
+    struct sy_ipv4 h = {.id = s->ip_id++, .ttl = SY_IP_TTL, .proto = proto};
     memcpy(h.src, src->bytes, 4);
     memcpy(h.dst, dst->bytes, 4);
-    sy_ipv4_emit(&h, s->txbuf, SY_IPV4_HDR_LEN);
-    s->counters.packets_out++;
-    return d->ops.transmit(d->ctx, s->txbuf, len + SY_IPV4_HDR_LEN, now);
+    if (len + SY_IPV4_HDR_LEN <= d->mtu) {
+        h.frag = df ? SY_IPV4_DF : 0;
+        return emit(s, d, &h, 0, len, now);
+    }
+    if (df) return -EMSGSIZE;
+    size_t piece = ((size_t)d->mtu - SY_IPV4_HDR_LEN) & ~(size_t)7;
+    for (size_t off = 0; off < len; off += piece) {
+        size_t n = len - off < piece ? len - off : piece;
+        h.frag = (uint16_t)((off / 8) | (off + n < len ? SY_IPV4_MF : 0));
+        s->counters.ip_fragments_out++;
+        int err = emit(s, d, &h, off, n, now);
+        if (err) return err;
+    }
+    return 0;
 }
 
 size_t sy_ip_payload_mtu(const struct synack_stack *s, int dev)

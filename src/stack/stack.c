@@ -115,6 +115,7 @@ void synack_stack_free(struct synack_stack *s)
         sy_conn_free(s->all);
     sy_demux_free(&s->demux);
     sy_timers_free(&s->timers);
+    sy_reasm_free(&s->reasm);
     free(s);
 }
 
@@ -191,11 +192,13 @@ int synack_stack_input(struct synack_stack *s, int dev, const uint8_t *pkt, size
 void synack_stack_poll(struct synack_stack *s, synack_time_t now)
 {
     sy_timers_run(s, now);
+    if (sy_reasm_next(&s->reasm) <= now) sy_reasm_expire(s, now);
 }
 
 synack_time_t synack_stack_next_deadline(const struct synack_stack *s)
 {
-    return sy_timers_next(&s->timers);
+    synack_time_t t = sy_timers_next(&s->timers), r = sy_reasm_next(&s->reasm);
+    return r < t ? r : t;
 }
 
 void synack_stack_set_event_fn(struct synack_stack *s, synack_event_fn fn, void *ctx)

@@ -6,6 +6,7 @@
 #include <synack/event.h>
 #include <synack/stack.h>
 
+#include "ip/reasm.h"
 #include "util/siphash.h"
 
 #define SY_MAX_DEVICES 8
@@ -50,6 +51,7 @@ struct synack_stack {
     int naddrs;
     struct sy_demux demux;
     struct sy_timers timers;
+    struct sy_reasm reasm; /* IPv4 datagrams in pieces */
     synack_event_fn event_fn;
     void *event_ctx;
     struct synack_counters counters;

@@ -18,9 +18,11 @@ static int capture(void *ctx, const uint8_t *pkt, size_t len, synack_time_t now)
     struct sy_tcp t;
     assert_int_equal(sy_ipv4_parse(pkt, len, &ip), SY_WIRE_OK);
     if (ip.proto != SY_IPPROTO_TCP) { /* kept whole: the last one (ICMP replies) */
-        assert_true(len <= sizeof(f->other));
-        memcpy(f->other, pkt, len);
-        f->other_len = len;
+        assert_true(len <= sizeof(f->other[0]));
+        if (f->nother < FSM_MAX_OTHER) {
+            memcpy(f->other[f->nother], pkt, len);
+            f->other_len[f->nother] = len;
+        }
         f->nother++;
         return 0;
     }

@@ -17,6 +17,7 @@
 #define FSM_PEER_WND   8192
 #define FSM_MAX_OUT    64
 #define FSM_MAX_EVENTS 256
+#define FSM_MAX_OTHER  8
 
 #define SYN SY_TH_SYN
 #define ACK SY_TH_ACK
@@ -43,13 +44,13 @@ struct fsm {
     size_t nout, head;
     struct synack_event ev[FSM_MAX_EVENTS];
     size_t nev;
-    struct synack_conn *conn;     /* the connection under test */
-    struct synack_conn *listener; /* when opened passively */
-    uint32_t iss;                 /* the stack's ISS */
-    uint32_t peer_nxt;            /* the next sequence number the peer would send */
-    uint8_t other[1600];          /* the last packet sent that was not TCP, whole */
-    size_t other_len;
-    unsigned nother; /* how many such packets */
+    struct synack_conn *conn;           /* the connection under test */
+    struct synack_conn *listener;       /* when opened passively */
+    uint32_t iss;                       /* the stack's ISS */
+    uint32_t peer_nxt;                  /* the next sequence number the peer would send */
+    uint8_t other[FSM_MAX_OTHER][1600]; /* packets sent that were not TCP, whole, in order */
+    size_t other_len[FSM_MAX_OTHER];
+    unsigned nother; /* how many such packets (only the first FSM_MAX_OTHER are kept) */
 };
 
 /* A stack with the default config (cfg NULL) or the given one, and no connection. The state

@@ -59,7 +59,7 @@ static void test_icmp_echo_request_is_answered(void **state)
     send_icmp(&f, &req);
     assert_int_equal(f.nother, 1);
     struct sy_ipv4 ip;
-    assert_int_equal(sy_ipv4_parse(f.other, f.other_len, &ip), SY_WIRE_OK);
+    assert_int_equal(sy_ipv4_parse(f.other[0], f.other_len[0], &ip), SY_WIRE_OK);
     assert_int_equal(ip.proto, SY_IPPROTO_ICMP);
     assert_memory_equal(ip.src, f.local.bytes, 4);
     assert_memory_equal(ip.dst, ((const uint8_t[]){10, 0, 0, 254}), 4);
