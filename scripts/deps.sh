@@ -4,6 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcmocka-dev valgrind clang-format)
 if [ "${1:-}" = bench ]; then pkgs+=(liblwip-dev); fi
+pkgs+=(clang libclang-rt-14-dev) # libFuzzer for the fuzz targets (fuzz/)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
