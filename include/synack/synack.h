@@ -4,9 +4,11 @@
 
 #include <synack/conn.h>
 #include <synack/event.h>
+#include <synack/loop.h>
 #include <synack/sim.h>
 #include <synack/stack.h>
 #include <synack/state.h>
+#include <synack/tun.h>
 #include <synack/types.h>
 
 #endif
