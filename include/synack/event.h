@@ -70,6 +70,10 @@ enum synack_drop_reason {
     SYNACK_DROP_ICMP_IGNORED,   /* ICMP of a type we do not act on (source quench, RFC 6633) */
     SYNACK_DROP_ICMP_STALE,     /* ICMP error quoting no connection, or a sequence number not
                                  * in flight (RFC 5927 §4.1) */
+    SYNACK_DROP_LINK,           /* an Ethernet frame not for us, short, of another EtherType, or
+                                 * an ARP packet we cannot use */
+    SYNACK_DROP_ARP_UNRESOLVED, /* a packet whose next hop never answered ARP (or a newer one
+                                 * took its place while waiting) */
     SYNACK_DROP_REASON_COUNT
 };
 

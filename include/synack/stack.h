@@ -69,6 +69,16 @@ struct synack_device_ops {
 /* Returns the device index (>= 0) or a negative errno. mtu: largest IP packet. */
 int synack_stack_add_device(struct synack_stack *stack, const struct synack_device_ops *ops,
                             void *ctx, uint16_t mtu);
+/* An Ethernet device (a TAP, a bridge port): transmit() gets whole Ethernet II frames and
+ * synack_stack_input() takes them; the stack answers ARP for its addresses and resolves its
+ * neighbours by ARP (RFC 826). mtu is the largest IP packet (a frame is 14 bytes more); mac is
+ * the device's own unicast address. Returns the device index or a negative errno. */
+int synack_stack_add_ether_device(struct synack_stack *stack, const struct synack_device_ops *ops,
+                                  void *ctx, uint16_t mtu, const uint8_t mac[6]);
+/* The next hop for destinations off the prefixes of an Ethernet device's addresses (family NONE
+ * removes it: every destination is then asked for by ARP itself). */
+int synack_stack_set_gateway(struct synack_stack *stack, const struct synack_addr *gateway);
+
 /* Give the stack an address on a device, with its prefix length (for routing). */
 int synack_stack_add_addr(struct synack_stack *stack, int dev, const struct synack_addr *addr,
                           unsigned prefix_len);
@@ -95,6 +105,7 @@ struct synack_counters {
     uint64_t icmp_errors;                /* ICMP errors acted on for a connection */
     uint64_t pmtu_lowered;               /* MSS lowered by "fragmentation needed" (RFC 1191) */
     uint64_t ip_reassembled, ip_fragments_out; /* datagrams put together; fragments sent */
+    uint64_t arp_requests, arp_replies;        /* ARP sent (RFC 826) */
     uint64_t conns_opened_active, conns_opened_passive;
     uint64_t conns_established, conns_reset, conns_timed_out;
     uint64_t drops[SYNACK_DROP_REASON_COUNT];

@@ -19,7 +19,7 @@ static int echo_reply(struct synack_stack *s, int dev, const struct sy_ipv4 *ip,
                           .seq = req->seq,
                           .payload = req->payload,
                           .payload_len = req->payload_len};
-    size_t n = sy_icmp_emit(&rep, s->txbuf + SY_IPV4_HDR_LEN, sizeof(s->txbuf) - SY_IPV4_HDR_LEN);
+    size_t n = sy_icmp_emit(&rep, sy_ip_tx_payload(s), SY_IP_TX_PAYLOAD_CAP);
     if (n == 0) return -EMSGSIZE;
     struct synack_addr src = synack_addr_v4(ip->dst[0], ip->dst[1], ip->dst[2], ip->dst[3]);
     struct synack_addr dst = synack_addr_v4(ip->src[0], ip->src[1], ip->src[2], ip->src[3]);

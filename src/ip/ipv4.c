@@ -71,14 +71,33 @@ int sy_ip_output(struct synack_stack *s, int dev, const struct synack_addr *src,
     return sy_ip_output_df(s, dev, src, dst, proto, len, true, now);
 }
 
-/* One datagram (or fragment) whose payload sits at s->txbuf + at + SY_IPV4_HDR_LEN. */
-static int emit(struct synack_stack *s, struct sy_device *d, struct sy_ipv4 *h, size_t at,
-                size_t len, synack_time_t now)
+/* The neighbour a packet to dst goes to on an Ethernet device: dst itself when it is on one of
+ * the device's prefixes (or there is no gateway), else the gateway. */
+static void next_hop(const struct synack_stack *s, int dev, const struct synack_addr *dst,
+                     uint8_t out[4])
 {
+    memcpy(out, dst->bytes, 4);
+    if (s->gateway.family != SYNACK_AF_INET) return;
+    for (int i = 0; i < s->naddrs; i++)
+        if (s->addrs[i].dev == dev && sy_stack_on_prefix(&s->addrs[i], dst)) return;
+    memcpy(out, s->gateway.bytes, 4);
+}
+
+/* One datagram (or fragment) whose payload sits at sy_ip_tx_payload(s) + at: its header
+ * before it, then the device; an Ethernet device's frame goes through ARP. */
+static int emit(struct synack_stack *s, int dev, struct sy_ipv4 *h, size_t at, size_t len,
+                synack_time_t now)
+{
+    struct sy_device *d = &s->devs[dev];
+    uint8_t *pkt = s->txbuf + SY_TX_HEADROOM + at;
     h->total_len = (uint16_t)(len + SY_IPV4_HDR_LEN);
-    sy_ipv4_emit(h, s->txbuf + at, SY_IPV4_HDR_LEN);
+    sy_ipv4_emit(h, pkt, SY_IPV4_HDR_LEN);
     s->counters.packets_out++;
-    return d->ops.transmit(d->ctx, s->txbuf + at, len + SY_IPV4_HDR_LEN, now);
+    if (!d->ether) return d->ops.transmit(d->ctx, pkt, len + SY_IPV4_HDR_LEN, now);
+    uint8_t hop[4];
+    struct synack_addr dst = synack_addr_v4(h->dst[0], h->dst[1], h->dst[2], h->dst[3]);
+    next_hop(s, dev, &dst, hop);
+    return sy_arp_output(s, dev, hop, pkt, len + SY_IPV4_HDR_LEN, now);
 }
 
 /* TCP sets DF for path MTU discovery (RFC 1191); ICMP replies do not, and a reply too large for
@@ -95,7 +114,7 @@ int sy_ip_output_df(struct synack_stack *s, int dev, const struct synack_addr *s
     memcpy(h.dst, dst->bytes, 4);
     if (len + SY_IPV4_HDR_LEN <= d->mtu) {
         h.frag = df ? SY_IPV4_DF : 0;
-        return emit(s, d, &h, 0, len, now);
+        return emit(s, dev, &h, 0, len, now);
     }
     if (df) return -EMSGSIZE;
     size_t piece = ((size_t)d->mtu - SY_IPV4_HDR_LEN) & ~(size_t)7;
@@ -103,7 +122,7 @@ int sy_ip_output_df(struct synack_stack *s, int dev, const struct synack_addr *s
         size_t n = len - off < piece ? len - off : piece;
         h.frag = (uint16_t)((off / 8) | (off + n < len ? SY_IPV4_MF : 0));
         s->counters.ip_fragments_out++;
-        int err = emit(s, d, &h, off, n, now);
+        int err = emit(s, dev, &h, off, n, now);
         if (err) return err;
     }
     return 0;

@@ -146,8 +146,7 @@ static void time_exceeded(struct synack_stack *s, const struct sy_reasm_q *q, sy
                         .code = 1,
                         .payload = q->buf + HDR_ROOM - q->hdr_len,
                         .payload_len = (size_t)q->hdr_len + 8};
-    uint8_t *out = s->txbuf + SY_IPV4_HDR_LEN;
-    size_t n = sy_icmp_emit(&m, out, sizeof(s->txbuf) - SY_IPV4_HDR_LEN);
+    size_t n = sy_icmp_emit(&m, sy_ip_tx_payload(s), SY_IP_TX_PAYLOAD_CAP);
     struct synack_addr src = synack_addr_v4(q->dst[0], q->dst[1], q->dst[2], q->dst[3]);
     struct synack_addr dst = synack_addr_v4(q->src[0], q->src[1], q->src[2], q->src[3]);
     int dev;

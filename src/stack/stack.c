@@ -5,6 +5,7 @@
 
 #include "ip/ipv4.h"
 #include "stack/stack.h"
+#include "wire/ether.h"
 #include "tcp/tcb.h"
 
 void synack_config_init(struct synack_config *cfg)
@@ -116,6 +117,7 @@ void synack_stack_free(struct synack_stack *s)
     sy_demux_free(&s->demux);
     sy_timers_free(&s->timers);
     sy_reasm_free(&s->reasm);
+    sy_arp_free(&s->arp);
     free(s);
 }
 
@@ -131,6 +133,24 @@ int synack_stack_add_device(struct synack_stack *s, const struct synack_device_o
     if (s->ndevs == SY_MAX_DEVICES) return -ENOSPC;
     s->devs[s->ndevs] = (struct sy_device){*ops, ctx, mtu};
     return s->ndevs++;
+}
+
+int synack_stack_add_ether_device(struct synack_stack *s, const struct synack_device_ops *ops,
+                                  void *ctx, uint16_t mtu, const uint8_t mac[6])
+{
+    if (!mac || (mac[0] & 1)) return -EINVAL; /* a group address cannot be a device's own */
+    int dev = synack_stack_add_device(s, ops, ctx, mtu);
+    if (dev < 0) return dev;
+    s->devs[dev].ether = true;
+    memcpy(s->devs[dev].mac, mac, 6);
+    return dev;
+}
+
+int synack_stack_set_gateway(struct synack_stack *s, const struct synack_addr *gw)
+{
+    if (!gw || (gw->family != SYNACK_AF_INET && gw->family != SYNACK_AF_NONE)) return -EINVAL;
+    s->gateway = *gw;
+    return 0;
 }
 
 int synack_stack_add_addr(struct synack_stack *s, int dev, const struct synack_addr *addr,
@@ -151,7 +171,7 @@ bool sy_stack_is_local(const struct synack_stack *s, const struct synack_addr *a
     return false;
 }
 
-static bool prefix_match(const struct sy_ifaddr *ia, const struct synack_addr *dst)
+bool sy_stack_on_prefix(const struct sy_ifaddr *ia, const struct synack_addr *dst)
 {
     unsigned bits = ia->prefix_len;
     for (unsigned i = 0; i < 4 && bits; i++) {
@@ -170,7 +190,7 @@ int sy_stack_route(const struct synack_stack *s, const struct synack_addr *dst, 
     for (int i = 0; i < s->naddrs; i++) {
         const struct sy_ifaddr *ia = &s->addrs[i];
         if (ia->addr.family != dst->family) continue;
-        if (prefix_match(ia, dst) && (!best || ia->prefix_len > best->prefix_len)) best = ia;
+        if (sy_stack_on_prefix(ia, dst) && (!best || ia->prefix_len > best->prefix_len)) best = ia;
     }
     /* No on-link match: the first address's device is the default route. */
     for (int i = 0; !best && i < s->naddrs; i++)
@@ -181,24 +201,48 @@ int sy_stack_route(const struct synack_stack *s, const struct synack_addr *dst, 
     return 0;
 }
 
+/* An Ethernet frame: ours (or broadcast), then IPv4 or ARP by its EtherType. */
+static int ether_input(struct synack_stack *s, int dev, const uint8_t *frame, size_t len,
+                       synack_time_t now)
+{
+    struct sy_ether e;
+    if (sy_ether_parse(frame, len, &e) != SY_WIRE_OK ||
+        (memcmp(e.dst, s->devs[dev].mac, 6) != 0 && !sy_ether_is_broadcast(e.dst))) {
+        sy_stack_drop(s, NULL, SYNACK_DROP_LINK, now);
+        return -EINVAL;
+    }
+    if (e.type == SY_ETH_TYPE_IPV4) return sy_ip_input(s, dev, e.payload, e.payload_len, now);
+    if (e.type == SY_ETH_TYPE_ARP) {
+        sy_arp_input(s, dev, &e, now);
+        return 0;
+    }
+    sy_stack_drop(s, NULL, SYNACK_DROP_LINK, now);
+    return -EPROTONOSUPPORT;
+}
+
 int synack_stack_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len,
                        synack_time_t now)
 {
     if (dev < 0 || dev >= s->ndevs || (!pkt && len)) return -EINVAL;
     s->counters.packets_in++;
+    if (s->devs[dev].ether) return ether_input(s, dev, pkt, len, now);
     return sy_ip_input(s, dev, pkt, len, now);
 }
 
 void synack_stack_poll(struct synack_stack *s, synack_time_t now)
 {
-    sy_timers_run(s, now);
+    /* Neighbours first: an entry that gave up is gone before a retransmission asks anew. */
+    if (sy_arp_next(&s->arp) <= now) sy_arp_expire(s, now);
     if (sy_reasm_next(&s->reasm) <= now) sy_reasm_expire(s, now);
+    sy_timers_run(s, now);
 }
 
 synack_time_t synack_stack_next_deadline(const struct synack_stack *s)
 {
     synack_time_t t = sy_timers_next(&s->timers), r = sy_reasm_next(&s->reasm);
-    return r < t ? r : t;
+    synack_time_t a = sy_arp_next(&s->arp);
+    if (r < t) t = r;
+    return a < t ? a : t;
 }
 
 void synack_stack_set_event_fn(struct synack_stack *s, synack_event_fn fn, void *ctx)

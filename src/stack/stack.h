@@ -6,19 +6,23 @@
 #include <synack/event.h>
 #include <synack/stack.h>
 
+#include "ip/arp.h"
 #include "ip/reasm.h"
 #include "util/siphash.h"
 
 #define SY_MAX_DEVICES 8
 #define SY_MAX_ADDRS   16
 #define SY_TXBUF_LEN   65600
+#define SY_TX_HEADROOM 16 /* room before the IP header for a link header (Ethernet: 14) */
 
 struct synack_conn;
 
 struct sy_device {
     struct synack_device_ops ops;
     void *ctx;
-    uint16_t mtu;
+    uint16_t mtu;   /* the largest IP packet */
+    bool ether;     /* frames in and out, neighbours by ARP */
+    uint8_t mac[6]; /* its Ethernet address */
 };
 
 struct sy_ifaddr {
@@ -51,7 +55,9 @@ struct synack_stack {
     int naddrs;
     struct sy_demux demux;
     struct sy_timers timers;
-    struct sy_reasm reasm; /* IPv4 datagrams in pieces */
+    struct sy_reasm reasm;      /* IPv4 datagrams in pieces */
+    struct sy_arp_cache arp;    /* neighbours on Ethernet devices */
+    struct synack_addr gateway; /* next hop off every prefix (family NONE: the destination) */
     synack_event_fn event_fn;
     void *event_ctx;
     struct synack_counters counters;
@@ -59,7 +65,7 @@ struct synack_stack {
     struct synack_conn *all; /* every connection, for freeing the stack */
     uint32_t ephemeral_next;
     uint16_t ip_id;
-    uint8_t txbuf[SY_TXBUF_LEN]; /* the packet being sent */
+    uint8_t txbuf[SY_TX_HEADROOM + SY_TXBUF_LEN]; /* the packet being sent, after headroom */
 };
 
 /* Report an event (fills ev->now). */
@@ -69,6 +75,8 @@ void sy_stack_drop(struct synack_stack *s, struct synack_conn *c, enum synack_dr
                    synack_time_t now);
 /* Is addr one of this stack's addresses? */
 bool sy_stack_is_local(const struct synack_stack *s, const struct synack_addr *addr);
+/* Is dst within the prefix of this address? */
+bool sy_stack_on_prefix(const struct sy_ifaddr *ia, const struct synack_addr *dst);
 /* The device and source address to reach dst, or -ENETUNREACH. */
 int sy_stack_route(const struct synack_stack *s, const struct synack_addr *dst, int *dev,
                    struct synack_addr *src);

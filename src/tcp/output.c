@@ -32,9 +32,8 @@ static int send_segment(struct synack_stack *s, struct synack_conn *c, int dev,
                         const struct sy_tcp *h, const uint8_t *tail, size_t tail_len,
                         synack_time_t now)
 {
-    uint8_t *tcp = s->txbuf + SY_IPV4_HDR_LEN;
-    size_t n = sy_tcp_emit_v4_gather(h, tail, tail_len, local->addr.bytes, remote->addr.bytes, tcp,
-                                     sizeof(s->txbuf) - SY_IPV4_HDR_LEN);
+    size_t n = sy_tcp_emit_v4_gather(h, tail, tail_len, local->addr.bytes, remote->addr.bytes,
+                                     sy_ip_tx_payload(s), SY_IP_TX_PAYLOAD_CAP);
     if (n == 0) return -1;
     struct synack_event ev = {.type = SYNACK_EV_SEGMENT_OUT, .conn = c};
     seg_info(&ev.seg, local, remote, h);
