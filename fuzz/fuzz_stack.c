@@ -2,7 +2,8 @@
  *   [flags][time step][length, 2 bytes big-endian][packet]
  * flags bit 0: make the packet's addresses the peer's (10.0.0.2) to ours (10.0.0.1);
  * bit 1: fix the IPv4, TCP and ICMP checksums so the packet reaches the protocols;
- * bit 2: then let the applications act (accept, read, write, close).
+ * bit 2: then let the applications act (accept, read, write, close);
+ * bit 3: hand it to the Ethernet device (10.1.0.1 on 02:00:00:00:00:01) as a frame instead.
  * The stack has a listener on port 80 and an active open to 10.0.0.2:6000 (fixed seed and
  * clock, so sequence numbers are reproducible). Every input gets a fresh stack, freed at the end:
  * ASan and UBSan watch every step, LeakSanitizer the end. */
@@ -87,8 +88,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct world w = {.st = synack_stack_new(&cfg)};
     if (!w.st) return 0;
     int dev = synack_stack_add_device(w.st, &ops, NULL, 1500);
+    static const uint8_t mac[6] = {2, 0, 0, 0, 0, 1};
+    int edev = synack_stack_add_ether_device(w.st, &ops, NULL, 1500, mac);
     struct synack_addr us = synack_addr_v4(10, 0, 0, 1), peer = synack_addr_v4(10, 0, 0, 2);
+    struct synack_addr eth_us = synack_addr_v4(10, 1, 0, 1);
     synack_stack_add_addr(w.st, dev, &us, 24);
+    synack_stack_add_addr(w.st, edev, &eth_us, 24);
     struct synack_endpoint l = {us, 80}, a = {us, 5000}, r = {peer, 6000};
     synack_listen(w.st, &l, 4, 0, &w.listener);
     synack_connect(w.st, &a, &r, 0, &w.active);
@@ -104,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (flags & 2) fix(pkt, len, flags & 1);
         w.now += (synack_time_t)step * step * 1000; /* up to 65 s a step */
         synack_stack_poll(w.st, w.now);
-        synack_stack_input(w.st, dev, pkt, len, w.now);
+        synack_stack_input(w.st, (flags & 8) ? edev : dev, pkt, len, w.now);
         if (flags & 4) act(&w, flags);
     }
     synack_stack_free(w.st);

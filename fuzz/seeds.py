@@ -60,6 +60,9 @@ for name, recs in [
     ('handshake_data_close', [(7, 0, syn), (7, 1, ack), (7, 1, data), (7, 1, fin), (7, 200, b'')]),
     ('syn_then_rst', [(7, 0, syn), (7, 1, rst)]),
     ('echo_and_errors', [(7, 0, echo), (7, 1, frag_needed), (6, 1, fragment), (0, 255, b'')]),
+    ('arp_request', [(8, 0, b'\xff' * 6 + b'\x02\x00\x00\x00\x00\x02\x08\x06' + struct.pack(
+        '!HHBBH6s4s6s4s', 1, 0x0800, 6, 4, 1, b'\x02\x00\x00\x00\x00\x02', b'\x0a\x01\x00\x02',
+        bytes(6), b'\x0a\x01\x00\x01'))]),
 ]:
     with open('corpus/fuzz_stack/' + name, 'wb') as f:
         f.write(b''.join(rec(*r) for r in recs))
