@@ -19,15 +19,6 @@
 #define NOTE_R (LIFE_R + 2)              /* 73 */
 #define GAP_US SYNACK_SEC(1)             /* a longer pause gets a row of its own */
 
-struct ladder {
-    FILE *f;
-    const struct demo_setup *setup;
-    synack_time_t shown;                  /* the time last printed in the time column */
-    bool time_wait[2];                    /* the side has a connection in TIME-WAIT */
-    bool fin_again[2];                    /* a FIN arrived in TIME-WAIT: the ACK restarts 2*MSL */
-    const struct trace_entry *last_in[2]; /* the side's last segment received */
-};
-
 static void put(char *line, size_t at, const char *s, size_t max)
 {
     size_t n = strlen(s);
@@ -44,7 +35,14 @@ static void row(struct ladder *l, synack_time_t now, int side, const char *note,
     line[LADDER_WIDTH] = '\0';
     if (now != l->shown && now != SYNACK_TIME_NEVER) {
         char ms[32], t[40];
-        snprintf(t, sizeof(t), "%*s ms", TIME_W - 3, format_ms(now, ms, sizeof(ms)));
+        synack_time_t at = now - l->origin;
+        /* Milliseconds; past 100 s they no longer fit the column, so seconds (the recorded demo
+         * keeps its milliseconds, cut to the column, as its checked output has them). */
+        if (strlen(format_ms(at, ms, sizeof(ms))) > TIME_W - 3 && !l->cut_times)
+            snprintf(t, sizeof(t), "%*llu.%llu s", TIME_W - 4, (unsigned long long)(at / 1000000),
+                     (unsigned long long)(at % 1000000 / 100000));
+        else
+            snprintf(t, sizeof(t), "%*s ms", TIME_W - 3, ms);
         put(line, 0, t, TIME_W);
         l->shown = now;
     }
@@ -123,8 +121,7 @@ static void open_args(char *buf, size_t len, const struct ladder *l, const struc
     if (e->call == CALL_LISTEN)
         snprintf(buf, len, ":%u", e->port);
     else
-        snprintf(buf, len, "%s:%u",
-                 synack_addr_format(&l->setup->addr[1 - e->side], addr, sizeof(addr)),
+        snprintf(buf, len, "%s:%u", synack_addr_format(&l->addr[1 - e->side], addr, sizeof(addr)),
                  e->peer_port);
 }
 
@@ -154,8 +151,8 @@ static void call_text(char *buf, size_t len, const struct ladder *l, const struc
 static void drop_text(char *buf, size_t len, const struct ladder *l, const struct trace_entry *e)
 {
     char flags[32] = "packet", why[48];
-    const struct trace_entry *in = l->last_in[e->side];
-    if (in && in->now == e->now) synack_flags_format(in->ev.seg.flags, flags, sizeof(flags));
+    if (l->have_last_in[e->side] && l->last_in_at[e->side] == e->now)
+        synack_flags_format(l->last_in_flags[e->side], flags, sizeof(flags));
     snprintf(why, sizeof(why), "%s", synack_drop_reason_name(e->ev.drop));
     for (char *c = why; *c; c++)
         if (*c == '_') *c = ' ';
@@ -187,7 +184,9 @@ static void event(struct ladder *l, const struct trace_entry *e)
         break;
     }
     case SYNACK_EV_SEGMENT_IN: /* the sender's arrow shows it */
-        l->last_in[e->side] = e;
+        l->have_last_in[e->side] = true;
+        l->last_in_at[e->side] = e->now;
+        l->last_in_flags[e->side] = ev->seg.flags;
         /* RFC 9293 §3.10.7.4: a FIN in TIME-WAIT is ACKed and restarts the 2 MSL timeout. */
         if (l->time_wait[e->side] && (ev->seg.flags & SYNACK_TH_FIN)) l->fin_again[e->side] = true;
         return;
@@ -230,26 +229,20 @@ static void centre(char *line, size_t col, const char *s)
     put(line, at, s, LADDER_WIDTH - at);
 }
 
-/* Column titles: "Client" and "Server" over their lifelines, with their address:port. */
-static void titles(FILE *f, const struct trace *t)
+/* Column titles: "Client" and "Server" over their lifelines, with their address:port when known
+ * (ep NULL: not). */
+static void titles_print(FILE *f, const struct synack_endpoint *ep)
 {
-    char line[2][LADDER_WIDTH + 1], ep[2][64], addr[48];
+    char line[2][LADDER_WIDTH + 1], text[64], addr[48];
     memset(line, ' ', sizeof(line));
     snprintf(line[0] + TIME_W - 4, 5, "time");
     line[0][TIME_W] = ' ';
     centre(line[0], LIFE_L, "Client");
     centre(line[0], LIFE_R, "Server");
-    for (size_t i = 0; i < t->len; i++) {
-        const struct trace_entry *e = &t->e[i];
-        if (e->kind != TRACE_EVENT || e->ev.type != SYNACK_EV_SEGMENT_OUT) continue;
-        const struct synack_endpoint *me = &e->ev.seg.src, *peer = &e->ev.seg.dst;
-        snprintf(ep[e->side], sizeof(ep[0]), "%s:%u",
-                 synack_addr_format(&me->addr, addr, sizeof(addr)), me->port);
-        snprintf(ep[1 - e->side], sizeof(ep[0]), "%s:%u",
-                 synack_addr_format(&peer->addr, addr, sizeof(addr)), peer->port);
-        centre(line[1], LIFE_L, ep[SIDE_CLIENT]);
-        centre(line[1], LIFE_R, ep[SIDE_SERVER]);
-        break;
+    for (int side = 0; ep && side < 2; side++) {
+        snprintf(text, sizeof(text), "%s:%u",
+                 synack_addr_format(&ep[side].addr, addr, sizeof(addr)), ep[side].port);
+        centre(line[1], side == SIDE_CLIENT ? LIFE_L : LIFE_R, text);
     }
     for (int r = 0; r < 2; r++) {
         size_t end = LADDER_WIDTH;
@@ -257,6 +250,21 @@ static void titles(FILE *f, const struct trace *t)
             end--;
         if (end) fprintf(f, "%.*s\n", (int)end, line[r]);
     }
+}
+
+/* The endpoints as the first segment sent shows them. */
+static void titles(FILE *f, const struct trace *t)
+{
+    for (size_t i = 0; i < t->len; i++) {
+        const struct trace_entry *e = &t->e[i];
+        if (e->kind != TRACE_EVENT || e->ev.type != SYNACK_EV_SEGMENT_OUT) continue;
+        struct synack_endpoint ep[2];
+        ep[e->side] = e->ev.seg.src;
+        ep[1 - e->side] = e->ev.seg.dst;
+        titles_print(f, ep);
+        return;
+    }
+    titles_print(f, NULL);
 }
 
 static void header(FILE *f, const struct scenario *sc, const struct demo_setup *setup)
@@ -277,27 +285,51 @@ static void header(FILE *f, const struct scenario *sc, const struct demo_setup *
     fprintf(f, "\n");
 }
 
+void ladder_start(struct ladder *l, FILE *f, const struct synack_addr addr[2], synack_time_t origin)
+{
+    memset(l, 0, sizeof(*l));
+    l->f = f;
+    l->addr[0] = addr[0];
+    l->addr[1] = addr[1];
+    l->origin = origin;
+    l->shown = SYNACK_TIME_NEVER;
+}
+
+void ladder_titles(struct ladder *l, const struct synack_endpoint ep[2])
+{
+    titles_print(l->f, ep);
+    row(l, SYNACK_TIME_NEVER, SIDE_CLIENT, NULL, NULL, '|');
+}
+
+void ladder_entry(struct ladder *l, const struct trace_entry *e)
+{
+    if (l->have_prev && e->now - l->prev_now > GAP_US && l->prev_kind != TRACE_NOTE)
+        pause_row(l, l->prev_now, e->now);
+    l->have_prev = true;
+    l->prev_now = e->now;
+    l->prev_kind = e->kind;
+    if (e->kind == TRACE_NOTE) {
+        note_rows(l, e);
+    } else if (e->kind == TRACE_CALL) {
+        char text[64];
+        call_text(text, sizeof(text), l, e);
+        note(l, e->now, e->side, text);
+    } else {
+        event(l, e);
+    }
+}
+
 void ladder_print(FILE *f, const struct scenario *sc, const struct demo_setup *setup,
                   const struct trace *t)
 {
-    struct ladder l = {.f = f, .setup = setup, .shown = SYNACK_TIME_NEVER};
+    struct ladder l;
+    ladder_start(&l, f, setup->addr, 0);
+    l.cut_times = true;
     header(f, sc, setup);
     titles(f, t);
     row(&l, SYNACK_TIME_NEVER, SIDE_CLIENT, NULL, NULL, '|');
-    for (size_t i = 0; i < t->len; i++) {
-        const struct trace_entry *e = &t->e[i];
-        if (i > 0 && e->now - t->e[i - 1].now > GAP_US && t->e[i - 1].kind != TRACE_NOTE)
-            pause_row(&l, t->e[i - 1].now, e->now);
-        if (e->kind == TRACE_NOTE) {
-            note_rows(&l, e);
-        } else if (e->kind == TRACE_CALL) {
-            char text[64];
-            call_text(text, sizeof(text), &l, e);
-            note(&l, e->now, e->side, text);
-        } else {
-            event(&l, e);
-        }
-    }
+    for (size_t i = 0; i < t->len; i++)
+        ladder_entry(&l, &t->e[i]);
     fprintf(f, "\n");
     summary_print(f, setup, t);
 }

@@ -16,7 +16,7 @@ const char *synack_tun_strerror(int err)
     switch (-err) {
     case 0: return "success";
     case ENOENT: return "no /dev/net/tun: the kernel has no TUN driver (try 'modprobe tun')";
-    case EACCES: return "permission denied opening /dev/net/tun";
+    case EACCES: return "permission denied opening /dev/net/tun (run as root)";
     case EPERM: return "operation not permitted: a TUN device needs CAP_NET_ADMIN (run as root)";
     case EBUSY:
         return "the name is in use by another device (not a TUN device, or one that another "

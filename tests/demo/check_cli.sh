@@ -4,7 +4,7 @@
 #   check_cli.sh SYNACK CASE EXPECT_DIR
 #
 # CASE: help | usage_errors | bad_option | bad_scenario | list | default | transfer |
-# transfer_errors. EXPECT_DIR holds one
+# transfer_errors | nc_help | nc_usage_errors | nc_device_errors. EXPECT_DIR holds one
 # expectation file per scenario (NAME.txt): --list must name exactly those.
 set -u
 synack=$1 case=$2 expect_dir=$3
@@ -125,6 +125,83 @@ default)
     cmp -s "$out" "$out.default" || fail "synack demo is not synack demo --scenario handshake"
     rm -f "$out.default"
     grep -q 'SYN,ACK' "$out" || fail "the default demo shows no SYN,ACK"
+    ;;
+nc_help)
+    run 0 --help
+    for word in 'listen PORT' 'connect HOST PORT'; do
+        grep -qF -- "$word" "$out" || fail "synack --help does not mention '$word'"
+    done
+    for cmd in "listen --help" "connect --help" "listen -h" "help listen" "help connect" \
+        "listen 5000 --help" "connect 10.7.0.1 80 --help"; do
+        run 0 $cmd
+        for word in --keep-open --echo --tun synack0 --addr 10.7.0.2 --host-addr 10.7.0.1/24 \
+            --no-config --pcap --trace --mss --msl --sndbuf --rcvbuf --cc --nodelay --syn-retries \
+            --seed CAP_NET_ADMIN /dev/net/tun half-close 'exit status' SIGINT SIGTERM; do
+            grep -qF -- "$word" "$out" || fail "synack $cmd does not mention '$word'"
+        done
+    done
+    awk 'length > 100 { exit 1 }' "$out" || fail "a help line is over 100 columns"
+    ;;
+nc_usage_errors)
+    # Each wrong use exits 2 before any device is touched, naming what is wrong.
+    usage_error 'PORT is missing' listen
+    usage_error 'HOST and PORT are missing' connect
+    usage_error 'HOST and PORT are missing' connect 10.7.0.1
+    usage_error abc listen abc
+    usage_error "'0'" listen 0
+    usage_error 70000 listen 70000
+    usage_error example.org connect example.org 80
+    usage_error extra listen 5000 extra
+    usage_error extra connect 10.7.0.1 80 extra
+    usage_error --keep-open connect 10.7.0.1 80 --keep-open
+    usage_error --frobnicate listen 5000 --frobnicate
+    usage_error -x connect 10.7.0.1 80 -x
+    usage_error --tun listen 5000 --tun
+    usage_error --addr listen 5000 --addr 10.7.0
+    usage_error --host-addr listen 5000 --host-addr 10.7.0.1
+    usage_error --host-addr listen 5000 --host-addr 10.7.0.1/33
+    usage_error --host-addr listen 5000 --host-addr=10.7.0.1/0
+    usage_error --mtu listen 5000 --mtu 50
+    usage_error --mss listen 5000 --mss 10
+    usage_error --mss listen 5000 --mss 1461
+    usage_error --msl listen 5000 --msl abc
+    usage_error --msl listen 5000 --msl 5parsecs
+    usage_error --msl listen 5000 --msl=-1s
+    usage_error --delack listen 5000 --delack 600ms
+    usage_error --msl listen 5000 --msl 0
+    usage_error --sndbuf listen 5000 --sndbuf 0
+    usage_error --rcvbuf listen 5000 --rcvbuf 2G
+    usage_error --cc listen 5000 --cc bbr
+    usage_error --syn-retries connect 10.7.0.1 80 --syn-retries many
+    usage_error --seed listen 5000 --seed -1
+    usage_error --backlog listen 5000 --backlog 0
+    usage_error --source-port connect 10.7.0.1 80 --source-port 65536
+    usage_error --pcap listen 5000 --pcap
+    ;;
+nc_device_errors)
+    # Errors of the device or the capture file: exit 1 with a sentence, never a crash. "lo" is
+    # in every network namespace and is no TUN device, so it is refused (name in use) or, where
+    # there is no TUN driver or no permission, refused for that.
+    run 1 listen 5000 --pcap /nonexistent-dir/x.pcap </dev/null
+    grep -qF '/nonexistent-dir/x.pcap: No such file or directory' "$err" ||
+        fail "no message for an unwritable capture file: $(cat "$err")"
+    run 1 listen 5000 --tun lo </dev/null
+    grep -Eq 'cannot open the TUN device lo: (the name is in use by another device|no /dev/net/tun|operation not permitted|permission denied)' \
+        "$err" || fail "no clear message for --tun lo: $(cat "$err")"
+    run 1 connect 10.7.0.1 80 --tun lo </dev/null
+    run 1 listen 5000 --tun 'a/b' </dev/null
+    grep -qF 'interface name' "$err" || fail "no message for a bad name: $(cat "$err")"
+    run 1 listen 5000 --tun 0123456789abcdefXYZ </dev/null
+    grep -qF 'longer than 15 bytes' "$err" || fail "no message for a long name: $(cat "$err")"
+    # Without CAP_NET_ADMIN (root here can drop it), creating a device is refused.
+    if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null && [[ -e /dev/net/tun ]]; then
+        setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
+            "$synack" listen 5000 --tun synack-noperm </dev/null >"$out" 2>"$err"
+        rc=$?
+        [[ $rc == 1 ]] || fail "without CAP_NET_ADMIN: exit $rc, expected 1"
+        grep -Eq 'needs CAP_NET_ADMIN|permission denied opening /dev/net/tun' "$err" ||
+            fail "without CAP_NET_ADMIN: $(cat "$err")"
+    fi
     ;;
 *)
     fail "unknown case $case"
