@@ -100,6 +100,7 @@ struct synack_counters {
     uint64_t retransmits;                /* retransmission timeouts */
     uint64_t fast_retransmits;           /* fast retransmits (RFC 5681 §3.2) */
     uint64_t recoveries;                 /* fast recovery episodes entered */
+    uint64_t lost_retransmits;           /* retransmissions found lost by SACK and sent again */
     uint64_t window_probes;              /* zero-window probes sent (§3.8.6.1) */
     uint64_t icmp_in, icmp_echo_replies; /* ICMP messages taken; echo replies sent */
     uint64_t icmp_errors;                /* ICMP errors acted on for a connection */

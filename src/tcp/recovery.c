@@ -51,6 +51,11 @@ bool sy_recovery_is_dupack(const struct synack_conn *c, const struct sy_seg *seg
 static void sack_transmit(struct synack_conn *c, synack_time_t now)
 {
     uint32_t mss = sy_opts_payload_mss(c), seq, len;
+    /* The retransmission SND.UNA waits for was lost as well: send it again now rather than
+     * after a retransmission timeout (sack.c, sy_sack_rxt_lost). */
+    if (sy_sack_rxt_lost(&c->sb, c->snd_una, mss, c->snd_max, &seq, &len) &&
+        sy_output_resend(c, seq, len, now))
+        c->stack->counters.lost_retransmits++;
     for (int rule = 1; rule <= 3; rule++) {
         if (rule == 2) {
             sy_output(c, now);
@@ -61,6 +66,7 @@ static void sack_transmit(struct synack_conn *c, synack_time_t now)
             uint32_t sent = sy_output_resend(c, seq, len, now);
             if (sent == 0) return;
             c->sb.high_rxt = seq + sent;
+            sy_sack_note_rxt(&c->sb, seq, seq + sent, c->snd_max);
         }
     }
 }
@@ -84,6 +90,7 @@ static void enter_recovery(struct synack_conn *c, synack_time_t now)
     }
     cc->cwnd = cc->ssthresh;
     c->sb.high_rxt = c->snd_una + sent;
+    if (sent) sy_sack_note_rxt(&c->sb, c->snd_una, c->snd_una + sent, c->snd_max);
     sack_transmit(c, now);
 }
 

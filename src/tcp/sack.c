@@ -10,6 +10,7 @@
 void sy_sack_reset(struct sy_sack_board *b, uint32_t snd_una)
 {
     b->n = 0;
+    b->nrxt = 0;
     b->high_rxt = snd_una;
 }
 
@@ -24,6 +25,46 @@ void sy_sack_advance(struct sy_sack_board *b, uint32_t snd_una)
     }
     b->n = k;
     if (sy_seq_lt(b->high_rxt, snd_una)) b->high_rxt = snd_una;
+    k = 0; /* retransmissions wholly acknowledged are done with */
+    for (unsigned i = 0; i < b->nrxt; i++)
+        if (sy_seq_gt(b->rxt[i].end, snd_una)) b->rxt[k++] = b->rxt[i];
+    b->nrxt = k;
+}
+
+void sy_sack_note_rxt(struct sy_sack_board *b, uint32_t start, uint32_t end, uint32_t fence)
+{
+    if (b->nrxt == SY_SACK_RXT_MARKS) { /* full: the oldest goes */
+        for (unsigned i = 1; i < b->nrxt; i++)
+            b->rxt[i - 1] = b->rxt[i];
+        b->nrxt--;
+    }
+    b->rxt[b->nrxt++] = (struct sy_sack_rxt){start, end, fence};
+}
+
+/* Octets SACKed at or above seq. */
+static uint32_t sacked_above(const struct sy_sack_board *b, uint32_t seq)
+{
+    uint32_t n = 0;
+    for (unsigned i = 0; i < b->n; i++) {
+        uint32_t left = sy_seq_gt(b->blk[i].left, seq) ? b->blk[i].left : seq;
+        if (sy_seq_gt(b->blk[i].right, left)) n += b->blk[i].right - left;
+    }
+    return n;
+}
+
+bool sy_sack_rxt_lost(struct sy_sack_board *b, uint32_t snd_una, uint32_t mss, uint32_t new_fence,
+                      uint32_t *seq, uint32_t *len)
+{
+    for (unsigned i = 0; i < b->nrxt; i++) {
+        struct sy_sack_rxt *r = &b->rxt[i];
+        if (!(sy_seq_leq(r->start, snd_una) && sy_seq_lt(snd_una, r->end))) continue;
+        if (sacked_above(b, r->fence) < SY_SACK_DUPTHRESH * mss) return false;
+        *seq = snd_una;
+        *len = r->end - snd_una < mss ? r->end - snd_una : mss;
+        r->fence = new_fence;
+        return true;
+    }
+    return false;
 }
 
 /* Insert [l, r) keeping the list sorted and merged. */

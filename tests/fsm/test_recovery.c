@@ -166,6 +166,47 @@ static void test_recovery_sack_enters_on_first_lost_hole(void **state)
     fsm_free(&f);
 }
 
+/* Count the segments sent since the last look whose sequence number is seq. */
+static unsigned sent_at(struct fsm *f, uint32_t seq)
+{
+    unsigned n = 0;
+    struct fsm_seg s;
+    while (fsm_pop(f, &s))
+        n += s.seq == seq && s.len > 0;
+    return n;
+}
+
+/* The fast retransmission of segment 1 is lost too. Data sent after it (segments 11 on) reaches
+ * the peer and is SACKed while SND.UNA still waits: once three segments above the point where the
+ * retransmission went are SACKed, segment 1 goes a third time, without waiting for the RTO. */
+static void test_recovery_lost_retransmission_is_sent_again(void **state)
+{
+    (void)state;
+    struct fsm f;
+    sack_established(&f);
+    assert_int_equal(synack_send(f.conn, data, 20000, f.now), 20000);
+    for (uint32_t i = 0; i < 10; i++)
+        fsm_expect(&f, ACK, f.iss + 1 + i * MSS, f.peer_nxt);
+    uint32_t base = f.iss + 1;
+    sack_dupack(&f, base + MSS, base + 4 * MSS); /* recovery: segment 1 again */
+    assert_int_equal(sent_at(&f, base), 1);
+    /* The fence is SND.MAX then: base + 10 MSS. SACKs reach it and pass it by two segments:
+     * not enough evidence yet. */
+    sack_dupack(&f, base + MSS, base + 10 * MSS);
+    sack_dupack(&f, base + MSS, base + 12 * MSS);
+    assert_int_equal(sent_at(&f, base), 0);
+    assert_int_equal(synack_stack_counters(f.st)->lost_retransmits, 0);
+    /* Three segments sent after the retransmission have arrived: it was lost. */
+    sack_dupack(&f, base + MSS, base + 13 * MSS);
+    assert_int_equal(sent_at(&f, base), 1);
+    assert_int_equal(synack_stack_counters(f.st)->lost_retransmits, 1);
+    assert_int_equal(synack_stack_counters(f.st)->retransmits, 0); /* no timeout */
+    /* The mark moved to SND.MAX now: more SACKs alone do not send it a fourth time. */
+    sack_dupack(&f, base + MSS, base + 14 * MSS);
+    assert_int_equal(sent_at(&f, base), 0);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_recovery_newreno_partial_then_full_ack),
         cmocka_unit_test(test_recovery_rto_collapses_cwnd_to_one_segment),
         cmocka_unit_test(test_recovery_sack_enters_on_first_lost_hole),
+        cmocka_unit_test(test_recovery_lost_retransmission_is_sent_again),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
