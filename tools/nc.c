@@ -295,6 +295,7 @@ static void on_stdin(void *ctx, int fd, short revents, synack_time_t now)
     struct nc *nc = ctx;
     (void)revents;
     (void)now;
+    if (nc->in_len || nc->in_eof) return; /* the last chunk is still being sent */
     ssize_t r = read(fd, nc->in, sizeof(nc->in));
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
     if (r < 0) fprintf(stderr, "synack %s: standard input: %s\n", nc->name, strerror(errno));
@@ -374,7 +375,9 @@ static void nc_step(void *ctx, synack_time_t now)
     if (nc->pcap && nc->pcap_dirty) pcap_file_flush(nc->pcap);
     nc->pcap_dirty = false;
     if (nc->trace) live_trace_tidy(nc->trace);
-    if (!nc->o->keep_open && !nc->conns && !nc->listener) synack_loop_stop(nc->loop);
+    /* Done once the last connection is and standard output has taken every byte. */
+    if (!nc->o->keep_open && !nc->conns && !nc->listener && nc->out_off == nc->out_len)
+        synack_loop_stop(nc->loop);
 }
 
 static void on_signal(void *ctx, int signo, synack_time_t now)

@@ -41,7 +41,7 @@ int synack_loop_add_device(struct synack_loop *loop, struct synack_stack *stack,
 
 /* Another fd to wait on: fn(ctx, fd, revents, now) is called when poll() reports any of events
  * (POLLIN, POLLOUT) or an error or hang-up. Watching an fd again replaces its events and
- * callback; events 0 keeps the registration but waits for nothing. */
+ * callback; events 0 keeps the registration but waits for nothing, not even a hang-up. */
 typedef void (*synack_loop_fd_fn)(void *ctx, int fd, short revents, synack_time_t now);
 int synack_loop_watch(struct synack_loop *loop, int fd, short events, synack_loop_fd_fn fn,
                       void *ctx);

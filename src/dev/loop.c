@@ -249,8 +249,10 @@ static int build_pollfds(struct synack_loop *l, size_t *n)
     for (size_t i = 0; i < l->ndevs; i++)
         l->pfd[k++] = (struct pollfd){.fd = l->devs[i].fd, .events = POLLIN};
     l->pfd[k++] = (struct pollfd){.fd = l->sig_pipe[0], .events = POLLIN}; /* -1: ignored */
+    /* An fd waiting for nothing is left out: poll() would still report its hang-up. */
     for (size_t i = 0; i < l->nwatch; i++)
-        l->pfd[k++] = (struct pollfd){.fd = l->watch[i].fd, .events = l->watch[i].events};
+        l->pfd[k++] = (struct pollfd){.fd = l->watch[i].events ? l->watch[i].fd : -1,
+                                      .events = l->watch[i].events};
     *n = k;
     return 0;
 }

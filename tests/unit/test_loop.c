@@ -249,6 +249,29 @@ static void test_loop_calls_back_a_watched_fd(void **state)
     synack_loop_free(p.loop);
 }
 
+static void never_called(void *ctx, int fd, short revents, synack_time_t now)
+{
+    (void)ctx, (void)fd, (void)revents, (void)now;
+    fail_msg("a watch with no events was called back");
+}
+
+/* A watch that waits for nothing is not woken even by a hang-up (a pipe whose writer closed),
+ * so that a program that holds back reading (back-pressure) is not handed the fd early. */
+static void test_loop_watch_without_events_ignores_hangup(void **state)
+{
+    (void)state;
+    struct synack_loop *l = synack_loop_new();
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "abc", 3), 3);
+    close(fds[1]);
+    assert_int_equal(synack_loop_watch(l, fds[0], 0, never_called, NULL), 0);
+    assert_int_equal(synack_loop_run(l, synack_loop_now() + SYNACK_MSEC(50)), -ETIMEDOUT);
+    assert_true(synack_loop_stats(l)->turns <= 2);
+    close(fds[0]);
+    synack_loop_free(l);
+}
+
 struct sig_ctx {
     int signo;
     int calls;
@@ -322,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_loop_moves_data_between_two_stacks),
         cmocka_unit_test(test_loop_idle_does_not_spin),
         cmocka_unit_test(test_loop_calls_back_a_watched_fd),
+        cmocka_unit_test(test_loop_watch_without_events_ignores_hangup),
         cmocka_unit_test(test_loop_signals),
         cmocka_unit_test(test_loop_device_error_ends_the_run),
     };
