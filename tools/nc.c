@@ -418,14 +418,20 @@ static int open_device(struct nc *nc)
     struct synack_config cfg = o->cfg;
     if (!o->seed_set) cfg.seed = random_seed();
     nc->stack = synack_stack_new(&cfg);
-    if (!nc->stack) return -ENOMEM;
     static const struct synack_device_ops ops = {.transmit = nc_transmit};
-    int dev = synack_stack_add_device(nc->stack, &ops, nc, synack_tun_mtu(nc->tun));
-    if (dev < 0) return dev;
-    err = synack_stack_add_addr(nc->stack, dev, &o->addr, o->tun.host_prefix);
-    if (err) return err;
+    int dev =
+        nc->stack ? synack_stack_add_device(nc->stack, &ops, nc, synack_tun_mtu(nc->tun)) : -ENOMEM;
+    err = dev < 0 ? dev : synack_stack_add_addr(nc->stack, dev, &o->addr, o->tun.host_prefix);
+    if (!err)
+        err = synack_loop_add_device(nc->loop, nc->stack, dev, synack_tun_fd(nc->tun), nc_receive,
+                                     nc);
+    if (err) {
+        fprintf(stderr, "synack %s: the stack could not be set up: %s\n", nc->name,
+                synack_strerror(err));
+        return err;
+    }
     synack_stack_set_event_fn(nc->stack, on_event, nc);
-    return synack_loop_add_device(nc->loop, nc->stack, dev, synack_tun_fd(nc->tun), nc_receive, nc);
+    return 0;
 }
 
 static void set_nonblocking(struct nc *nc)
@@ -579,6 +585,7 @@ int nc_main(int argc, char **argv)
     nc->o = &o;
     nc->name = o.mode == NC_LISTEN ? "listen" : "connect";
     nc->stdio = !o.echo;
+    nc->fd_flags[0] = nc->fd_flags[1] = -1; /* not changed (yet) */
     synack_time_t start = synack_loop_now();
     if (nc_open(nc, start) != 0 || nc_start(nc, start) != 0) {
         nc->status = 1;
