@@ -125,8 +125,7 @@ static struct lt_conn *resolve(struct live_trace *lt, const struct synack_event 
     const struct synack_segment_info *s = &ev->seg;
     switch (ev->type) {
     case SYNACK_EV_SEGMENT_OUT:
-    case SYNACK_EV_RST_SENT:
-    case SYNACK_EV_RETRANSMIT: return get(lt, &s->src, &s->dst);
+    case SYNACK_EV_RST_SENT: return get(lt, &s->src, &s->dst);
     case SYNACK_EV_SEGMENT_IN: {
         struct lt_conn *r = get(lt, &s->dst, &s->src);
         lt->last_in = r;
@@ -136,6 +135,7 @@ static struct lt_conn *resolve(struct live_trace *lt, const struct synack_event 
     case SYNACK_EV_DROP: /* about the packet that just arrived */
         if (lt->last_in && lt->last_in_at == ev->now) return lt->last_in;
         return by_conn(lt, ev->conn);
+    case SYNACK_EV_RETRANSMIT: /* seg holds the sequence number only */
     case SYNACK_EV_STATE:
     case SYNACK_EV_ERROR:
     case SYNACK_EV_ICMP: return by_conn(lt, ev->conn);

@@ -220,12 +220,54 @@ static void test_live_trace_draws_a_refused_syn(void **state)
     run_close(&r);
 }
 
+static enum synack_sim_verdict drop_first_synack(void *ctx, int side, const uint8_t *pkt,
+                                                 size_t len, synack_time_t now,
+                                                 synack_time_t *extra_delay)
+{
+    int *left = ctx;
+    (void)now, (void)extra_delay;
+    if (side == 1 && len >= 40 && pkt[33] == (SYNACK_TH_SYN | SYNACK_TH_ACK) && *left > 0) {
+        --*left;
+        return SYNACK_SIM_DROP;
+    }
+    return SYNACK_SIM_PASS;
+}
+
+/* The server's SYN,ACK is lost: its retransmission timeout and the SYN,ACK sent again belong to
+ * the connection's ladder. */
+static void test_live_trace_draws_a_retransmission(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    int drops = 1;
+    synack_simlink_set_hook(r.link, drop_first_synack, &drops);
+    struct synack_endpoint ep = {synack_addr_v4(10, 0, 0, 2), 80};
+    struct synack_conn *listener, *client;
+    assert_int_equal(synack_listen(r.st[1], &ep, 4, r.now, &listener), 0);
+    assert_int_equal(synack_connect(r.st[0], NULL, &ep, r.now, &client), 0);
+    go(&r, 1500);
+    const char *t = text(&r);
+    const char *order[] = {"SYN seq=0",
+                           "SYN,ACK seq=0 ack=1",
+                           "| retransmission timeout",
+                           "SYN,ACK seq=0 ack=1",
+                           "<----------- retransmission --|",
+                           "| SYN-RECEIVED -> ESTABLISHED"};
+    assert_in_order(t, order, sizeof(order) / sizeof(order[0]));
+    assert_null(strstr(t, "connection #2"));
+    synack_abort(client, r.now);
+    synack_close(listener, r.now);
+    run_close(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_trace_draws_one_connection),
         cmocka_unit_test(test_live_trace_names_each_connection_in_turn),
         cmocka_unit_test(test_live_trace_draws_a_refused_syn),
+        cmocka_unit_test(test_live_trace_draws_a_retransmission),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
