@@ -2,7 +2,7 @@
 # Install the Debian packages synack needs to build and test, skipping those already present.
 # `deps.sh bench` also installs lwIP (liblwip-dev), the reference stack of the benchmarks.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libcmocka-dev valgrind clang-format)
+pkgs=(build-essential cmake pkg-config libcmocka-dev valgrind clang-format socat tshark iproute2 iputils-ping iptables)
 if [ "${1:-}" = bench ]; then pkgs+=(liblwip-dev); fi
 pkgs+=(clang libclang-rt-14-dev) # libFuzzer for the fuzz targets (fuzz/)
 missing=()

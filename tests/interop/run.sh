@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# The interop tests: synack against the Linux kernel's TCP over a TUN device, in a network
+# namespace of the test's own (lib.sh). One CTest test per CASE (tests/interop/CMakeLists.txt):
+#
+#   run.sh CASE SYNACK IMPAIR OUTDIR
+#
+# SYNACK is the synack binary, IMPAIR interop-impair (impair.c), OUTDIR where each case keeps its
+# logs and pcaps (removed when it passes, unless INTEROP_KEEP is set). Exit 0 passed, 1 failed,
+# 77 skipped (no /dev/net/tun or no CAP_NET_ADMIN).
+#
+# Cases:
+#   listen_kernel_closes_first   a kernel client (socat) and `synack listen`: 16 MiB each way,
+#   listen_synack_closes_first   checked by SHA-256; the kernel's FIN first, synack's first, or
+#   listen_both_close            both at once (a simultaneous close: see t_transfer)
+#   connect_kernel_closes_first  `synack connect` and a kernel server (socat): the same
+#   connect_synack_closes_first
+#   connect_both_close
+#   connect_refused              synack connects to a kernel port with no listener
+#   listen_refused               a kernel client connects to a synack port with no listener
+#   connect_timed_out            the kernel drops synack's SYNs: "connection timed out"
+#   listen_sequential            200 short connections, one after another, to listen --keep-open --echo
+#   connect_sequential           200 `synack connect`s, one after another, to a kernel echo server
+#   listen_concurrent            50 kernel clients at once against listen --keep-open --echo
+#   connect_stdin_pipe           `printf hello | synack connect`: the pipe ends before the handshake
+#   listen_stdin_pipe            4 MiB piped into synack listen: the pipe ends with input unsent
+#   ping                         the kernel pings synack
+#   ping_fragmented              ... with 4000-byte echoes: fragments both ways
+#   netem_listen                 16 MiB each way through 5 % loss, 10 % reordering, 1 ms delay
+#   netem_connect
+# Every case checks synack's pcap with tshark (it_check_pcap).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+MiB=$((1 << 20))
+
+# t_transfer listen|connect ORDER [impair]: 16 MiB from the kernel to synack and 16 MiB back over
+# one connection, both checked by SHA-256, then the close in the given ORDER:
+#   kernel   the kernel's input is a file; synack's input stays open until the kernel's FIN is
+#            acknowledged (its socket is in FIN-WAIT-2) and synack's 16 MiB have arrived: the
+#            kernel closes first, synack from CLOSE-WAIT
+#   synack   synack's input is a file; the kernel's input stays open until synack's FIN has
+#            arrived (CLOSE-WAIT): the reverse
+#   both     both inputs stay open until all the data has arrived both ways; then every packet is
+#            held 20 ms each way (so that the FINs cross on the wire) and both inputs end at once:
+#            a simultaneous close (FIN-WAIT-1 -> CLOSING -> TIME-WAIT on both sides)
+#   natural  both inputs are files: each side closes when it has sent its file
+# An input held open is a FIFO written by it_feeder; one that ends with its data is the file itself.
+# (A pipe whose writer closes while synack still holds unsent input loses data: the stdin_pipe
+# cases show it, and these avoid it.)
+# With `impair`, 5 % loss, 10 % reordering and 1 ms delay both ways (it_impair).
+t_transfer() {
+    local role=$1 order=$2 impair=${3:-}
+    local secs=120
+    [[ -n $impair ]] && secs=400
+    T_SIZE=$((16 * MiB))
+    local kdata=$IT_DIR/kernel.data sdata=$IT_DIR/synack.data
+    it_random "$kdata" "$T_SIZE"
+    it_random "$sdata" "$T_SIZE"
+    local scond=() kcond=()
+    case $order in
+    kernel) scond=(t_kernel_closed) ;;
+    synack) kcond=(it_kstate close-wait) ;;
+    both) scond=(t_gate) kcond=(t_gate) ;;
+    natural) ;;
+    esac
+    local sp kp src krc sin kin
+    side_input kin kernel "$kdata" "${kcond[@]}"
+    if [[ $role == listen ]]; then
+        side_input sin synack "$sdata" "${scond[@]}"
+        it_synack sp synack "$secs" "$sin" "$IT_DIR/synack.out" listen "$IT_PORT"
+        it_wait_stack "$sp" || it_die "synack listen did not come up: $(tail -5 "$IT_DIR/synack.err")"
+        [[ -n $impair ]] && it_impair 5 10 1000
+        it_kernel kp socat "$secs" "$kin" "$IT_DIR/kernel.out" \
+            socat -t 60 -T 60 -b 65536 - "TCP:$IT_STACK:$IT_PORT"
+    else
+        it_kernel kp socat "$secs" "$kin" "$IT_DIR/kernel.out" \
+            socat -t 60 -T 60 -b 65536 "TCP-LISTEN:$IT_PORT,reuseaddr" -
+        it_until 10 "socat to listen on $IT_PORT" it_kernel_listening "$IT_PORT" || it_die "no kernel listener"
+        # interop-impair works by device name, before the device exists (netem would need it).
+        [[ -n $impair ]] && it_impair 5 10 1000
+        side_input sin synack "$sdata" "${scond[@]}"
+        it_synack sp synack "$secs" "$sin" "$IT_DIR/synack.out" connect "$IT_HOST" "$IT_PORT"
+    fi
+    if [[ $order == both ]]; then
+        if it_until "$secs" "16 MiB to arrive both ways" t_all_arrived; then
+            it_impair 0 0 20000
+            touch "$IT_DIR/gate"
+        fi
+    fi
+    it_wait src "$sp" "$secs" "synack $role"
+    it_wait krc "$kp" "$secs" socat
+    it_impair_stop
+    ((src == 0)) || it_error "synack $role exited $src, expected 0: $(tail -5 "$IT_DIR/synack.err")"
+    ((krc == 0)) || it_error "socat exited $krc, expected 0: $(tail -5 "$IT_DIR/socat.err")"
+    it_same "kernel -> synack" "$kdata" "$IT_DIR/synack.out"
+    it_same "synack -> kernel" "$sdata" "$IT_DIR/kernel.out"
+    it_check_pcap "$IT_DIR/synack.pcap" 1 "complete${impair:+-late-rst}"
+    if [[ $order == both ]]; then
+        it_log "FINs crossed (simultaneous close): $(it_fins_crossed "$IT_DIR/synack.pcap")"
+    fi
+}
+
+# side_input VAR NAME DATA [COND...]: a side's standard input: DATA itself when nothing holds it
+# open, else the FIFO NAME.in, written by it_feeder and held open until COND.
+side_input() {
+    local _var=$1 _name=$2 _data=$3 _pid
+    shift 3
+    if (($# == 0)); then
+        printf -v "$_var" '%s' "$_data"
+        return
+    fi
+    mkfifo "$IT_DIR/$_name.in"
+    it_feeder _pid "$IT_DIR/$_name.in" "$_data" "$@"
+    printf -v "$_var" '%s' "$IT_DIR/$_name.in"
+}
+
+# shellcheck disable=SC2317 # called through it_until
+t_gate() { [[ -e $IT_DIR/gate ]]; }
+# shellcheck disable=SC2317
+t_all_arrived() { it_size_is "$IT_DIR/synack.out" "$T_SIZE" && it_size_is "$IT_DIR/kernel.out" "$T_SIZE"; }
+# shellcheck disable=SC2317
+t_kernel_closed() { it_kstate fin-wait-2 && it_size_is "$IT_DIR/kernel.out" "$T_SIZE"; }
+
+# synack connect to a kernel port nobody listens on: the kernel answers RST, synack says so.
+t_connect_refused() {
+    local sp rc
+    it_synack sp synack 30 /dev/null "$IT_DIR/synack.out" connect "$IT_HOST" 5999
+    it_wait rc "$sp" 30 "synack connect"
+    ((rc == 1)) || it_error "synack connect to a closed port exited $rc, expected 1"
+    grep -q "connection refused" "$IT_DIR/synack.err" ||
+        it_error "synack connect did not say 'connection refused': $(cat "$IT_DIR/synack.err")"
+    it_check_pcap "$IT_DIR/synack.pcap" 1 refused
+}
+
+# A kernel client to a synack port with no listener: synack answers RST.
+t_listen_refused() {
+    local sp kp rc krc
+    it_synack sp synack 60 /dev/null "$IT_DIR/synack.out" listen "$IT_PORT" --keep-open
+    it_wait_stack "$sp" || it_die "synack listen did not come up"
+    it_kernel kp socat 20 /dev/null "$IT_DIR/socat.out" socat -T 10 - "TCP:$IT_STACK:$((IT_PORT + 1))"
+    it_wait krc "$kp" 20 socat
+    ((krc != 0)) || it_error "socat to a port synack does not listen on exited 0"
+    grep -qi "connection refused" "$IT_DIR/socat.err" ||
+        it_error "socat did not get 'Connection refused': $(cat "$IT_DIR/socat.err")"
+    kill -TERM "$sp"
+    it_wait rc "$sp" 10 "synack listen"
+    ((rc == 0)) || it_error "synack listen --keep-open exited $rc after SIGTERM, expected 0"
+    it_check_pcap "$IT_DIR/synack.pcap" 1 refused
+}
+
+# The kernel drops synack's SYNs (iptables, in the namespace): after --syn-retries 1 (1 s, then
+# 2 s) synack gives up with "connection timed out".
+t_connect_timed_out() {
+    local sp rc
+    ns iptables -w -A INPUT -i "$IT_TUN" -p tcp --dport 5998 -j DROP || it_die "iptables failed"
+    it_synack sp synack 30 /dev/null "$IT_DIR/synack.out" connect "$IT_HOST" 5998 --syn-retries 1
+    it_wait rc "$sp" 30 "synack connect"
+    ((rc == 1)) || it_error "synack connect to a silent port exited $rc, expected 1"
+    grep -q "connection timed out" "$IT_DIR/synack.err" ||
+        it_error "synack connect did not say 'connection timed out': $(cat "$IT_DIR/synack.err")"
+    it_check_pcap "$IT_DIR/synack.pcap" 1 syn-only
+}
+
+# 200 connections one after another from the kernel to listen --keep-open --echo.
+t_listen_sequential() {
+    local n=200 sp rc
+    it_synack sp synack 300 /dev/null "$IT_DIR/synack.out" listen "$IT_PORT" --keep-open --echo
+    it_wait_stack "$sp" || it_die "synack listen did not come up"
+    # shellcheck disable=SC2016
+    timeout 240 ip netns exec "$IT_NS" bash -c '
+        for ((i = 1; i <= $1; i++)); do
+            got=$(printf "hello %d\n" "$i" | timeout 10 socat -t 5 -T 5 - "TCP:$2:$3" 2>&1)
+            [[ $got == "hello $i" ]] || { echo "connection $i: sent \"hello $i\", got \"$got\""; exit 1; }
+        done' _ "$n" "$IT_STACK" "$IT_PORT" >"$IT_DIR/loop.log" 2>&1 ||
+        it_error "sequential connections: $(tail -3 "$IT_DIR/loop.log")"
+    it_log "$n connections done"
+    kill -TERM "$sp"
+    it_wait rc "$sp" 10 "synack listen"
+    ((rc == 0)) || it_error "synack listen --keep-open exited $rc after SIGTERM, expected 0"
+    it_check_pcap "$IT_DIR/synack.pcap" "$n" complete
+}
+
+# 200 synack connects one after another to a kernel echo server, on a device made beforehand and
+# left alone (--no-config); each writes its own pcap, merged for tshark.
+t_connect_sequential() {
+    local n=200 kp krc
+    it_make_tun
+    it_kernel kp socat 300 /dev/null "$IT_DIR/socat.out" socat "TCP-LISTEN:$IT_PORT,reuseaddr,fork" PIPE
+    it_until 10 "socat to listen on $IT_PORT" it_kernel_listening "$IT_PORT" || it_die "no kernel listener"
+    mkdir -p "$IT_DIR/pcaps"
+    # shellcheck disable=SC2016
+    timeout 240 ip netns exec "$IT_NS" bash -c '
+        for ((i = 1; i <= $1; i++)); do
+            printf "hello %d\n" "$i" >"$6/in"
+            got=$(timeout 10 "$2" connect "$3" "$4" --tun "$5" --no-config --pcap "$6/c$i.pcap" \
+                  <"$6/in" 2>"$6/c$i.err")
+            rc=$?
+            [[ $rc == 0 && $got == "hello $i" ]] ||
+                { echo "connection $i: exit $rc, sent \"hello $i\", got \"$got\": $(tail -3 "$6/c$i.err")"; exit 1; }
+            rm -f "$6/c$i.err"
+        done
+        rm -f "$6/in"' _ "$n" "$IT_SYNACK" "$IT_HOST" "$IT_PORT" "$IT_TUN" "$IT_DIR/pcaps" >"$IT_DIR/loop.log" 2>&1 ||
+        it_error "sequential connections: $(tail -3 "$IT_DIR/loop.log")"
+    it_log "$n connections done"
+    kill -TERM "$kp"
+    it_wait krc "$kp" 10 socat
+    mergecap -w "$IT_DIR/merged.pcap" "$IT_DIR"/pcaps/*.pcap || it_error "mergecap failed"
+    it_check_pcap "$IT_DIR/merged.pcap" "$n" complete
+}
+
+# 50 kernel clients at once, 256 KiB each, against listen --keep-open --echo.
+t_listen_concurrent() {
+    local n=50 sp rc
+    mkdir -p "$IT_DIR/c"
+    for ((i = 1; i <= n; i++)); do it_random "$IT_DIR/c/$i.in" 256K; done
+    it_synack sp synack 300 /dev/null "$IT_DIR/synack.out" listen "$IT_PORT" --keep-open --echo
+    it_wait_stack "$sp" || it_die "synack listen did not come up"
+    # shellcheck disable=SC2016
+    timeout 120 ip netns exec "$IT_NS" bash -c '
+        pids=()
+        for ((i = 1; i <= $1; i++)); do
+            timeout 100 socat -t 30 -T 30 - "TCP:$2:$3" <"$4/$i.in" >"$4/$i.out" 2>"$4/$i.err" &
+            pids+=($!)
+        done
+        bad=0
+        for ((i = 1; i <= $1; i++)); do
+            wait "${pids[i - 1]}" || { echo "client $i: exit $?: $(cat "$4/$i.err")"; bad=1; }
+        done
+        exit $bad' _ "$n" "$IT_STACK" "$IT_PORT" "$IT_DIR/c" >"$IT_DIR/clients.log" 2>&1 ||
+        it_error "concurrent clients: $(head -5 "$IT_DIR/clients.log")"
+    local same=0
+    for ((i = 1; i <= n; i++)); do
+        it_same "client $i" "$IT_DIR/c/$i.in" "$IT_DIR/c/$i.out" && same=$((same + 1))
+    done
+    it_log "$same of $n echoes exact"
+    kill -TERM "$sp"
+    it_wait rc "$sp" 10 "synack listen"
+    ((rc == 0)) || it_error "synack listen --keep-open exited $rc after SIGTERM, expected 0"
+    it_check_pcap "$IT_DIR/synack.pcap" "$n" complete
+}
+
+# Standard input a pipe whose writer has gone while synack still holds what it read: nothing
+# may be lost. connect: `printf hello | synack connect` with a 600 ms delay each way, so that the
+# SYN's 1 s retransmission timer ends a turn of the event loop while the connection is still in
+# SYN-SENT and the pipe has already ended. listen: 4 MiB through a pipe to a kernel reader 10 ms
+# away, with a 16 KiB send buffer, so that synack holds unsent input when the pipe ends.
+t_connect_stdin_pipe() {
+    local kp krc rc got
+    it_kernel kp socat 60 /dev/null "$IT_DIR/socat.out" socat "TCP-LISTEN:$IT_PORT,reuseaddr,fork" PIPE
+    it_until 10 "socat to listen on $IT_PORT" it_kernel_listening "$IT_PORT" || it_die "no kernel listener"
+    it_impair 0 0 600000
+    # shellcheck disable=SC2016
+    got=$(timeout 30 ip netns exec "$IT_NS" bash -c 'printf "hello\n" | "$1" connect "$2" "$3" --tun "$4" --pcap "$5"' \
+        _ "$IT_SYNACK" "$IT_HOST" "$IT_PORT" "$IT_TUN" "$IT_DIR/synack.pcap" 2>"$IT_DIR/synack.err")
+    rc=$?
+    ((rc == 0)) || it_error "printf hello | synack connect exited $rc: $(tail -3 "$IT_DIR/synack.err")"
+    [[ $got == hello ]] || it_error "printf hello | synack connect to an echo server: got \"$got\", expected \"hello\""
+    it_impair_stop
+    kill -TERM "$kp"
+    it_wait krc "$kp" 10 socat
+    it_check_pcap "$IT_DIR/synack.pcap" 1 complete
+}
+
+t_listen_stdin_pipe() {
+    local sp kp rc krc _feeder
+    T_SIZE=$((4 * MiB))
+    it_random "$IT_DIR/synack.data" "$T_SIZE"
+    mkfifo "$IT_DIR/synack.in"
+    it_feeder _feeder "$IT_DIR/synack.in" "$IT_DIR/synack.data"
+    # A send buffer of 16 KiB takes each 64 KiB chunk read from stdin in several goes.
+    it_synack sp synack 60 "$IT_DIR/synack.in" "$IT_DIR/synack.out" listen "$IT_PORT" --sndbuf 16K
+    it_wait_stack "$sp" || it_die "synack listen did not come up"
+    it_impair 0 0 5000
+    it_kernel kp socat 60 /dev/null "$IT_DIR/kernel.out" socat -t 60 -T 30 - "TCP:$IT_STACK:$IT_PORT"
+    it_wait rc "$sp" 60 "synack listen"
+    it_wait krc "$kp" 60 socat
+    it_impair_stop
+    ((rc == 0)) || it_error "synack listen exited $rc: $(tail -3 "$IT_DIR/synack.err")"
+    ((krc == 0)) || it_error "socat exited $krc: $(tail -3 "$IT_DIR/socat.err")"
+    it_same "4 MiB piped into synack listen, to the kernel" "$IT_DIR/synack.data" "$IT_DIR/kernel.out"
+    it_check_pcap "$IT_DIR/synack.pcap" 1 complete
+}
+
+# t_ping SIZE COUNT [ping options]: the kernel pings synack; every echo answered.
+t_ping() {
+    local size=$1 count=$2 sp rc out
+    shift 2
+    it_synack sp synack 60 /dev/null "$IT_DIR/synack.out" listen "$IT_PORT" --keep-open
+    it_wait_stack "$sp" || it_die "synack did not come up"
+    out=$(ns timeout 30 ping -n -c "$count" -i 0.02 -W 2 -s "$size" "$@" "$IT_STACK" 2>&1)
+    it_log "$(grep -E 'transmitted|rtt' <<<"$out" | tr '\n' ' ')"
+    grep -q " $count received, 0% packet loss" <<<"$out" ||
+        it_error "ping -s $size $*: not every echo answered: $(tail -2 <<<"$out")"
+    kill -TERM "$sp"
+    it_wait rc "$sp" 10 "synack listen"
+    ((rc == 0)) || it_error "synack listen --keep-open exited $rc after SIGTERM, expected 0"
+    it_check_pcap "$IT_DIR/synack.pcap" 0 none
+}
+
+it_init "$@"
+case $IT_CASE in
+listen_kernel_closes_first) t_transfer listen kernel ;;
+listen_synack_closes_first) t_transfer listen synack ;;
+listen_both_close) t_transfer listen both ;;
+connect_kernel_closes_first) t_transfer connect kernel ;;
+connect_synack_closes_first) t_transfer connect synack ;;
+connect_both_close) t_transfer connect both ;;
+connect_refused) t_connect_refused ;;
+listen_refused) t_listen_refused ;;
+connect_timed_out) t_connect_timed_out ;;
+listen_sequential) t_listen_sequential ;;
+connect_sequential) t_connect_sequential ;;
+listen_concurrent) t_listen_concurrent ;;
+ping) t_ping 56 20 ;;
+ping_fragmented) t_ping 4000 5 -M dont ;;
+connect_stdin_pipe) t_connect_stdin_pipe ;;
+listen_stdin_pipe) t_listen_stdin_pipe ;;
+netem_listen) t_transfer listen natural impair ;;
+netem_connect) t_transfer connect natural impair ;;
+*) it_die "no such case: $IT_CASE" ;;
+esac
+it_finish
