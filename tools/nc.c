@@ -250,9 +250,12 @@ static bool conn_serve(struct nc *nc, struct nc_conn *k, synack_time_t now)
         k->shut = true;
         moved = true;
     }
+    /* Both FINs are through (ours acknowledged). A connection reset before that is reported
+     * by recv() once the data that came before the RST has been read (or by send()). */
     st = synack_conn_state(k->c);
-    if (st == SYNACK_CLOSED && !k->error) k->error = synack_conn_error(k->c);
-    if (k->error || (k->shut && k->eof && (st == SYNACK_TIME_WAIT || st == SYNACK_CLOSED))) {
+    bool closed = k->shut && k->eof && (st == SYNACK_TIME_WAIT || st == SYNACK_CLOSED);
+    if (closed && st == SYNACK_CLOSED && !k->error) k->error = synack_conn_error(k->c);
+    if (k->error || closed) {
         conn_finish(nc, k, now);
         return true;
     }
