@@ -67,6 +67,7 @@ it_init() {
     [[ -x $IT_SYNACK ]] || it_die "no synack binary at $IT_SYNACK"
     rm -rf "$IT_DIR"
     mkdir -p "$IT_DIR"
+    it_remove_stale_namespaces
     IT_NS=synack-it-$IT_CASE-$$
     IT_TUN=syit$$
     trap it_cleanup EXIT
@@ -78,6 +79,17 @@ it_init() {
     # No IPv6 on the TUN device: its router solicitations would only clutter the pcaps.
     ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
     it_log "namespace $IT_NS, device $IT_TUN, artifacts in $IT_DIR"
+}
+
+# A test killed outright (SIGKILL) cannot remove its namespace: the next one removes every
+# synack-it-*-PID whose PID is gone (a live one belongs to a test still running).
+it_remove_stale_namespaces() {
+    local n
+    for n in $(ip netns list 2>/dev/null | awk '$1 ~ /^synack-it-.*-[0-9]+$/ {print $1}'); do
+        kill -0 "${n##*-}" 2>/dev/null && continue
+        for pid in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+        ip netns del "$n" 2>/dev/null && echo "[$IT_CASE] removed $n, left by a test that was killed" >&2
+    done
 }
 
 it_cleanup() {
