@@ -65,11 +65,12 @@ t_transfer() {
     both) scond=(t_gate) kcond=(t_gate) ;;
     natural) ;;
     esac
-    local sp kp src krc sin kin
+    local sp kp src krc sin kin stats=()
+    [[ -n $impair ]] && stats=(--stats) # the stack's counters on stderr at the end
     side_input kin kernel "$kdata" "${kcond[@]}"
     if [[ $role == listen ]]; then
         side_input sin synack "$sdata" "${scond[@]}"
-        it_synack sp synack "$secs" "$sin" "$IT_DIR/synack.out" listen "$IT_PORT"
+        it_synack sp synack "$secs" "$sin" "$IT_DIR/synack.out" listen "$IT_PORT" "${stats[@]}"
         it_wait_stack "$sp" || it_die "synack listen did not come up: $(tail -5 "$IT_DIR/synack.err")"
         [[ -n $impair ]] && it_impair 5 10 1000
         it_kernel kp socat "$secs" "$kin" "$IT_DIR/kernel.out" \
@@ -81,7 +82,7 @@ t_transfer() {
         # interop-impair works by device name, before the device exists (netem would need it).
         [[ -n $impair ]] && it_impair 5 10 1000
         side_input sin synack "$sdata" "${scond[@]}"
-        it_synack sp synack "$secs" "$sin" "$IT_DIR/synack.out" connect "$IT_HOST" "$IT_PORT"
+        it_synack sp synack "$secs" "$sin" "$IT_DIR/synack.out" connect "$IT_HOST" "$IT_PORT" "${stats[@]}"
     fi
     if [[ $order == both ]]; then
         if it_until "$secs" "16 MiB to arrive both ways" t_all_arrived; then
@@ -97,6 +98,7 @@ t_transfer() {
     it_same "kernel -> synack" "$kdata" "$IT_DIR/synack.out"
     it_same "synack -> kernel" "$sdata" "$IT_DIR/kernel.out"
     it_check_pcap "$IT_DIR/synack.pcap" 1 "complete${impair:+-late-rst}"
+    [[ -n $impair ]] && it_log "synack: $(grep -E '^stack: (retransmission|dropped)' "$IT_DIR/synack.err" | sed 's/^stack: //' | paste -sd ';')"
     if [[ $order == both ]]; then
         it_log "FINs crossed (simultaneous close): $(it_fins_crossed "$IT_DIR/synack.pcap")"
     fi
