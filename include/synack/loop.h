@@ -69,7 +69,7 @@ struct synack_loop_stats {
     uint64_t turns;       /* times round the loop */
     uint64_t timeouts;    /* turns woken by a deadline, not by an fd */
     uint64_t packets_in;  /* packets handed to a stack */
-    uint64_t full_reads;  /* turns where a device still had packets after a full batch */
+    uint64_t full_reads;  /* batches that filled up (the device may have held more) */
     uint64_t recv_errors; /* recv errors other than -EAGAIN */
     uint64_t signals;     /* signals taken */
 };
