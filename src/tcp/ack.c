@@ -124,12 +124,16 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
     }
     if (c->state == SYNACK_TIME_WAIT) return true; /* only a FIN can matter: eighth step */
     uint32_t wnd_before = c->snd_wnd;
-    if (c->sack_ok && c->cc.ops) sy_sack_update(&c->sb, &seg->tcp.opts, c->snd_una, c->snd_max);
+    bool new_sack =
+        c->sack_ok && c->cc.ops && sy_sack_update(&c->sb, &seg->tcp.opts, c->snd_una, c->snd_max);
     if (sy_seq_lt(c->snd_una, ack)) {
         uint32_t acked = ack - c->snd_una;
         ack_advance(c, seg, now);
         sy_recovery_on_ack(c, acked, now);
-    } else if (sy_recovery_is_dupack(c, seg, wnd_before)) {
+    } else if (sy_recovery_is_dupack(c, seg, wnd_before) ||
+               (new_sack && ack == c->snd_una && c->snd_nxt != c->snd_una)) {
+        /* RFC 6675 §2: an ACK with new SACK information counts as a duplicate even when it
+         * changes the window or carries data (Linux widens its window in nearly every ACK). */
         sy_recovery_on_dupack(c, now);
     }
     /* Old ACKs (SEG.ACK < SND.UNA) are ignored. */

@@ -7,6 +7,20 @@
  * bit in 24.8 days). */
 #define SY_PAWS_IDLE SYNACK_SEC(24ull * 24 * 3600)
 
+/* A pure duplicate ACK at RCV.NXT that changes nothing, overtaken by a newer segment: reordered
+ * ACKs on a path with reordering. R1 would drop it, losing a duplicate ACK (and its SACK blocks)
+ * fast recovery counts on, for no protection: it can change no state. Taken when no older than
+ * one RTO before TS.Recent (as Linux's tcp_disordered_ack). */
+static bool disordered_ack(const struct synack_conn *c, const struct sy_seg *seg)
+{
+    const struct sy_tcp *t = &seg->tcp;
+    uint32_t rto_ms = (uint32_t)(c->rtt.rto / 1000);
+    return (t->flags & (SY_TH_SYN | SY_TH_FIN | SY_TH_RST | SY_TH_ACK)) == SY_TH_ACK &&
+           seg->len == 0 && t->seq == c->rcv_nxt && t->ack == c->snd_una &&
+           ((uint32_t)t->wnd << c->snd_wscale) == c->snd_wnd &&
+           c->ts_recent - t->opts.ts_val <= rto_ms;
+}
+
 bool sy_paws_ok(struct synack_conn *c, const struct sy_seg *seg, enum synack_drop_reason *why,
                 synack_time_t now)
 {
@@ -19,6 +33,7 @@ bool sy_paws_ok(struct synack_conn *c, const struct sy_seg *seg, enum synack_dro
         return c->stack->cfg.ts_tolerate_missing;
     }
     if (!sy_seq_lt(t->opts.ts_val, c->ts_recent)) return true; /* modulo 2^32, as sequences */
+    if (disordered_ack(c, seg)) return true;
     if (now - c->ts_recent_age > SY_PAWS_IDLE) {
         /* §5.5 / Appendix D: an outdated TS.Recent is replaced, the segment accepted. */
         c->ts_recent = t->opts.ts_val;

@@ -85,15 +85,17 @@ static void board_insert(struct sy_sack_board *b, uint32_t l, uint32_t r)
     b->n = b->n - (j - i) + 1;
 }
 
-void sy_sack_update(struct sy_sack_board *b, const struct sy_tcp_opts *o, uint32_t snd_una,
+bool sy_sack_update(struct sy_sack_board *b, const struct sy_tcp_opts *o, uint32_t snd_una,
                     uint32_t snd_max)
 {
-    if (!(o->has & SY_OPT_SACK)) return;
+    if (!(o->has & SY_OPT_SACK)) return false;
+    uint32_t before = sy_sack_bytes(b);
     for (unsigned i = 0; i < o->sack_count; i++) {
         uint32_t l = o->sack[i].left, r = o->sack[i].right;
         if (!sy_seq_lt(l, r) || sy_seq_leq(l, snd_una) || sy_seq_gt(r, snd_max)) continue;
         board_insert(b, l, r);
     }
+    return sy_sack_bytes(b) != before;
 }
 
 uint32_t sy_sack_bytes(const struct sy_sack_board *b)

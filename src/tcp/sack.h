@@ -30,8 +30,8 @@ void sy_sack_reset(struct sy_sack_board *b, uint32_t snd_una);
 /* Forget what lies below SND.UNA (it is acknowledged). */
 void sy_sack_advance(struct sy_sack_board *b, uint32_t snd_una);
 /* Merge the blocks of an ACK; blocks outside (SND.UNA, SND.MAX] (old, D-SACK, or bogus) are
- * ignored (RFC 2883 §4, RFC 6675 §4). */
-void sy_sack_update(struct sy_sack_board *b, const struct sy_tcp_opts *o, uint32_t snd_una,
+ * ignored (RFC 2883 §4, RFC 6675 §4). True when the ACK brought new SACK information. */
+bool sy_sack_update(struct sy_sack_board *b, const struct sy_tcp_opts *o, uint32_t snd_una,
                     uint32_t snd_max);
 /* RFC 6675 §4 IsLost(SND.UNA): the first hole is lost. */
 bool sy_sack_first_lost(const struct sy_sack_board *b, uint32_t snd_una, uint32_t mss);

@@ -129,6 +129,24 @@ static void test_paws_duplicate_echoes_its_own_tsval(void **state)
     fsm_free(&f);
 }
 
+/* A pure duplicate ACK overtaken by a newer segment (reordered ACKs) is taken: it changes
+ * nothing, and fast recovery counts duplicate ACKs. One with data is still dropped. */
+static void test_paws_reordered_duplicate_ack_is_taken(void **state)
+{
+    (void)state;
+    struct fsm f;
+    ts_established(&f, NULL);
+    send_ts(&f, f.peer_nxt, 300, NULL); /* TS.Recent 300 */
+    fsm_expect_none(&f);
+    send_ts(&f, f.peer_nxt, 290, NULL); /* an older duplicate ACK arriving late */
+    fsm_expect_none(&f);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_PAWS), 0);
+    send_ts(&f, f.peer_nxt, 290, "x"); /* with data: PAWS drops it and ACKs */
+    fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_PAWS), 1);
+    fsm_free(&f);
+}
+
 /* §5.5: after 24 days without an update TS.Recent is outdated; an older TSval is taken. */
 static void test_paws_outdated_ts_recent_after_24_days(void **state)
 {
@@ -180,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_paws_rst_with_old_tsval_still_resets),
         cmocka_unit_test(test_paws_ts_recent_follows_the_left_edge),
         cmocka_unit_test(test_paws_duplicate_echoes_its_own_tsval),
+        cmocka_unit_test(test_paws_reordered_duplicate_ack_is_taken),
         cmocka_unit_test(test_paws_outdated_ts_recent_after_24_days),
         cmocka_unit_test(test_paws_missing_tsopt_dropped_or_tolerated),
     };

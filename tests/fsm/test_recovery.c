@@ -207,6 +207,30 @@ static void test_recovery_lost_retransmission_is_sent_again(void **state)
     fsm_free(&f);
 }
 
+/* RFC 6675 §2: an ACK that brings new SACK information is a duplicate ACK even when its window
+ * differs (Linux widens its window in nearly every ACK); such ACKs start recovery. */
+static void test_recovery_sack_dupack_with_a_new_window_counts(void **state)
+{
+    (void)state;
+    struct fsm f;
+    sack_established(&f);
+    assert_int_equal(synack_send(f.conn, data, 8000, f.now), 8000);
+    for (uint32_t i = 0; i < 10; i++)
+        fsm_expect(&f, ACK, f.iss + 1 + i * MSS, f.peer_nxt);
+    uint32_t base = f.iss + 1;
+    struct sy_tcp_opts o = {.has = SY_OPT_SACK, .sack_count = 1, .sack = {{base + MSS, 0}}};
+    for (uint32_t k = 2; k <= 4; k++) { /* windows 8192, 8704, 9216: each ACK a new one */
+        o.sack[0].right = base + k * MSS;
+        fsm_send_opts(&f, ACK, f.peer_nxt, base, (uint16_t)(FSM_PEER_WND + (k - 2) * 512), &o, NULL,
+                      0);
+    }
+    /* Limited transmit sent new data on the first two; the third brought fast retransmit. */
+    assert_int_equal(sent_at(&f, base), 1);
+    assert_true(fsm_status(&f).in_recovery);
+    assert_int_equal(synack_stack_counters(f.st)->retransmits, 0);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_recovery_rto_collapses_cwnd_to_one_segment),
         cmocka_unit_test(test_recovery_sack_enters_on_first_lost_hole),
         cmocka_unit_test(test_recovery_lost_retransmission_is_sent_again),
+        cmocka_unit_test(test_recovery_sack_dupack_with_a_new_window_counts),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
