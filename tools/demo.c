@@ -8,6 +8,7 @@
 
 #include "events_json.h"
 #include "ladder.h"
+#include "parse.h"
 #include "run.h"
 #include "transfer.h"
 #include "wrap.h"
@@ -111,19 +112,8 @@ static int parse_format(const char *v, struct demo_opts *o)
 /* N, NK, NM or NG (binary units), 1 to TRANSFER_MAX_BYTES. */
 static int parse_bytes(const char *v, struct transfer_opts *o)
 {
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(v, &end, 10);
-    unsigned shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30, end++;
-    if (errno || end == v || *end || v[0] == '-' || n == 0 || n > (TRANSFER_MAX_BYTES >> shift))
+    if (!parse_size(v, TRANSFER_MAX_BYTES, &o->bytes))
         return usage_error("--bytes wants a size from 1 to 1G, not '%s'", v);
-    o->bytes = (uint64_t)n << shift;
     o->bytes_set = true;
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse.h"
 #include "wrap.h"
 
 static const char *mode_name(enum nc_mode m)
@@ -129,21 +130,11 @@ static bool parse_duration(const char *v, synack_time_t *out)
     return true;
 }
 
-static bool parse_size(const char *v, uint32_t *out)
+static bool parse_size32(const char *v, uint32_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(v, &end, 10);
-    unsigned shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30, end++;
-    if (errno || end == v || *end || v[0] == '-' || n == 0 || n > (1ull << 30) >> shift)
-        return false;
-    *out = (uint32_t)(n << shift);
+    uint64_t n;
+    if (!parse_size(v, 1ull << 30, &n)) return false;
+    *out = (uint32_t)n;
     return true;
 }
 
@@ -252,10 +243,10 @@ static int parse_stack_option(int argc, char **argv, int *i, struct nc_opts *o)
             return usage_error(o, "--mss wants a number from 64 to 65495, not '%s'", v);
         o->cfg.mss = (uint16_t)n;
     } else if ((v = option_value(argc, argv, i, "--sndbuf"))) {
-        if (!parse_size(v, &o->cfg.sndbuf))
+        if (!parse_size32(v, &o->cfg.sndbuf))
             return usage_error(o, "--sndbuf wants a size from 1 to 1G, not '%s'", v);
     } else if ((v = option_value(argc, argv, i, "--rcvbuf"))) {
-        if (!parse_size(v, &o->cfg.rcvbuf))
+        if (!parse_size32(v, &o->cfg.rcvbuf))
             return usage_error(o, "--rcvbuf wants a size from 1 to 1G, not '%s'", v);
     } else if ((v = option_value(argc, argv, i, "--cc"))) {
         return parse_cc(v, o);
