@@ -422,8 +422,12 @@ static int open_device(struct nc *nc)
     if (!o->seed_set) cfg.seed = random_seed();
     nc->stack = synack_stack_new(&cfg);
     static const struct synack_device_ops ops = {.transmit = nc_transmit};
-    int dev =
-        nc->stack ? synack_stack_add_device(nc->stack, &ops, nc, synack_tun_mtu(nc->tun)) : -ENOMEM;
+    uint8_t mac[6];
+    synack_tun_mac(nc->tun, mac);
+    int dev = !nc->stack ? -ENOMEM
+              : synack_tun_is_tap(nc->tun)
+                  ? synack_stack_add_ether_device(nc->stack, &ops, nc, synack_tun_mtu(nc->tun), mac)
+                  : synack_stack_add_device(nc->stack, &ops, nc, synack_tun_mtu(nc->tun));
     err = dev < 0 ? dev : synack_stack_add_addr(nc->stack, dev, &o->addr, o->tun.host_prefix);
     if (!err)
         err = synack_loop_add_device(nc->loop, nc->stack, dev, synack_tun_fd(nc->tun), nc_receive,
@@ -473,7 +477,8 @@ static int nc_open(struct nc *nc, synack_time_t start)
 {
     const struct nc_opts *o = nc->o;
     int err;
-    if (o->pcap_path && (err = pcap_file_open(o->pcap_path, &nc->pcap))) {
+    uint32_t link = o->tun.tap ? PCAP_LINKTYPE_ETHERNET : PCAP_LINKTYPE_RAW;
+    if (o->pcap_path && (err = pcap_file_open_link(o->pcap_path, link, &nc->pcap))) {
         fprintf(stderr, "synack %s: %s: %s\n", nc->name, o->pcap_path, strerror(-err));
         return err;
     }

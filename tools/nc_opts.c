@@ -56,6 +56,7 @@ void nc_usage(FILE *f, enum nc_mode mode)
           "  --host-addr A.B.C.D/N  the kernel side's address and prefix (default 10.7.0.1/24)\n"
           "  --mtu N                the device's MTU (default 1500)\n"
           "  --no-config            leave the device's address, MTU and state to the user\n"
+          "  --tap                  a TAP device (Ethernet frames, ARP) instead of a TUN device\n"
           "  --pcap FILE            write every packet in and out to FILE (pcap, raw IPv4;\n"
           "                         tcpdump -r FILE, Wireshark)\n"
           "  --trace                draw each connection on standard error as it happens, as a\n"
@@ -286,6 +287,8 @@ static int parse_flag(const char *a, struct nc_opts *o)
         o->echo = true;
     else if (strcmp(a, "--no-config") == 0)
         o->tun.configure = false;
+    else if (strcmp(a, "--tap") == 0)
+        o->tun.tap = true;
     else if (strcmp(a, "--trace") == 0)
         o->trace = true;
     else if (strcmp(a, "--stats") == 0)

@@ -26,6 +26,11 @@ static int put(struct pcap_file *p, const void *data, size_t len)
 
 int pcap_file_open(const char *path, struct pcap_file **out)
 {
+    return pcap_file_open_link(path, PCAP_LINKTYPE_RAW, out);
+}
+
+int pcap_file_open_link(const char *path, uint32_t linktype, struct pcap_file **out)
+{
     *out = NULL;
     struct pcap_file *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;
@@ -41,8 +46,7 @@ int pcap_file_open(const char *path, struct pcap_file **out)
         uint16_t major, minor;
         int32_t thiszone;
         uint32_t sigfigs, snaplen, linktype;
-    } h = {PCAP_MAGIC, PCAP_VERSION_MAJOR, PCAP_VERSION_MINOR, 0,
-           0,          PCAP_SNAPLEN,       PCAP_LINKTYPE_RAW};
+    } h = {PCAP_MAGIC, PCAP_VERSION_MAJOR, PCAP_VERSION_MINOR, 0, 0, PCAP_SNAPLEN, linktype};
     _Static_assert(sizeof(h) == 24, "the pcap file header is 24 bytes");
     int err = put(p, &h, sizeof(h));
     if (!err) err = pcap_file_flush(p);

@@ -8,16 +8,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PCAP_MAGIC         0xa1b2c3d4u /* microsecond timestamps */
-#define PCAP_VERSION_MAJOR 2
-#define PCAP_VERSION_MINOR 4
-#define PCAP_LINKTYPE_RAW  101 /* the packet starts with its IPv4 (or IPv6) header */
-#define PCAP_SNAPLEN       65535
+#define PCAP_MAGIC             0xa1b2c3d4u /* microsecond timestamps */
+#define PCAP_VERSION_MAJOR     2
+#define PCAP_VERSION_MINOR     4
+#define PCAP_LINKTYPE_RAW      101 /* the packet starts with its IPv4 (or IPv6) header */
+#define PCAP_LINKTYPE_ETHERNET 1   /* an Ethernet II frame */
+#define PCAP_SNAPLEN           65535
 
 struct pcap_file;
 
 /* Create (or truncate) path and write the file header. 0 or a negative errno. */
 int pcap_file_open(const char *path, struct pcap_file **out);
+/* The same with another link type (PCAP_LINKTYPE_ETHERNET for a TAP device's frames). */
+int pcap_file_open_link(const char *path, uint32_t linktype, struct pcap_file **out);
 /* One packet, stamped now (CLOCK_REALTIME) or at unix_usec. 0 or a negative errno (the first
  * write error; later writes are skipped). */
 int pcap_file_write(struct pcap_file *p, const uint8_t *packet, size_t len);

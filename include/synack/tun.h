@@ -32,6 +32,8 @@ struct synack_tun_config {
     unsigned host_prefix;         /* its prefix length: the route to the stack (default 24) */
     uint16_t mtu; /* largest IP packet (default 1500); without `configure`, 0 takes the
                    * device's own MTU */
+    bool tap;     /* a TAP device (IFF_TAP): Ethernet frames, with ARP (RFC 826) in the stack,
+                   * so that the device can sit on a bridge (default off: TUN, bare IPv4) */
 };
 
 void synack_tun_config_init(struct synack_tun_config *cfg);
@@ -46,6 +48,9 @@ int synack_tun_fd(const struct synack_tun *tun);
 const char *synack_tun_name(const struct synack_tun *tun); /* the kernel's name for it */
 uint16_t synack_tun_mtu(const struct synack_tun *tun);
 bool synack_tun_created(const struct synack_tun *tun); /* made by synack_tun_open */
+bool synack_tun_is_tap(const struct synack_tun *tun);  /* a TAP device: Ethernet frames */
+/* The stack's Ethernet address on a TAP device (locally administered, from its name). */
+void synack_tun_mac(const struct synack_tun *tun, uint8_t mac[6]);
 
 /* One packet from the kernel into buf: its length, or -EAGAIN when none is waiting. A packet
  * longer than len is cut short (and counted as rx_truncated). */
@@ -56,7 +61,8 @@ int synack_tun_write(struct synack_tun *tun, const uint8_t *packet, size_t len);
 
 /* A struct synack_device_ops transmit with the tun as ctx: synack_tun_write(). */
 int synack_tun_transmit(void *tun, const uint8_t *packet, size_t len, synack_time_t now);
-/* Add the tun to the stack as a device with its MTU; returns the device index or an error. */
+/* Add the tun to the stack as a device with its MTU (a TAP as an Ethernet device with a locally
+ * administered address of its own); returns the device index or an error. */
 int synack_tun_attach(struct synack_tun *tun, struct synack_stack *stack);
 
 struct synack_tun_stats {

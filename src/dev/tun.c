@@ -45,11 +45,25 @@ int synack_tun_transmit(void *tun, const uint8_t *packet, size_t len, synack_tim
     return synack_tun_write(tun, packet, len);
 }
 
+void synack_tun_mac(const struct synack_tun *tun, uint8_t mac[6])
+{
+    /* 02:53:59: locally administered, unicast (IEEE 802); the rest from the device's name. */
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *p = synack_tun_name(tun); *p; p++)
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    const uint8_t m[6] = {0x02, 0x53, 0x59, (uint8_t)(h >> 16), (uint8_t)(h >> 8), (uint8_t)h};
+    memcpy(mac, m, 6);
+}
+
 int synack_tun_attach(struct synack_tun *tun, struct synack_stack *stack)
 {
     if (!tun || !stack) return -EINVAL;
     static const struct synack_device_ops ops = {.transmit = synack_tun_transmit};
-    return synack_stack_add_device(stack, &ops, tun, synack_tun_mtu(tun));
+    if (!synack_tun_is_tap(tun))
+        return synack_stack_add_device(stack, &ops, tun, synack_tun_mtu(tun));
+    uint8_t mac[6];
+    synack_tun_mac(tun, mac);
+    return synack_stack_add_ether_device(stack, &ops, tun, synack_tun_mtu(tun), mac);
 }
 
 #ifdef __linux__
@@ -65,7 +79,7 @@ int synack_tun_attach(struct synack_tun *tun, struct synack_stack *stack)
 
 struct synack_tun {
     int fd;
-    bool created;
+    bool created, tap;
     uint16_t mtu;
     char name[IFNAMSIZ];
     struct synack_tun_stats stats;
@@ -94,7 +108,7 @@ static int attach(struct synack_tun *t, const char *name)
 {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    ifr.ifr_flags = (short)((t->tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
     bool existed = strchr(name, '%') == NULL && if_nametoindex(name) != 0;
     if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
@@ -201,6 +215,7 @@ int synack_tun_open(const struct synack_tun_config *cfg, struct synack_tun **out
         return -EINVAL;
     struct synack_tun *t = calloc(1, sizeof(*t));
     if (!t) return -ENOMEM;
+    t->tap = cfg->tap;
     t->fd = open_clone_device();
     if (t->fd < 0) {
         int err = t->fd;
@@ -241,6 +256,11 @@ uint16_t synack_tun_mtu(const struct synack_tun *t)
 bool synack_tun_created(const struct synack_tun *t)
 {
     return t->created;
+}
+
+bool synack_tun_is_tap(const struct synack_tun *t)
+{
+    return t->tap;
 }
 
 const struct synack_tun_stats *synack_tun_stats(const struct synack_tun *t)
@@ -325,6 +345,12 @@ uint16_t synack_tun_mtu(const struct synack_tun *t)
 }
 
 bool synack_tun_created(const struct synack_tun *t)
+{
+    (void)t;
+    return false;
+}
+
+bool synack_tun_is_tap(const struct synack_tun *t)
 {
     (void)t;
     return false;

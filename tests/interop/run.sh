@@ -25,6 +25,7 @@
 #   listen_stdin_pipe            4 MiB piped into synack listen: the pipe ends with input unsent
 #   ping                         the kernel pings synack
 #   ping_fragmented              ... with 4000-byte echoes: fragments both ways
+#   tap                          synack on a TAP device (--tap): ARP, ping, 1 MiB echoed
 #   netem_listen                 16 MiB each way through 5 % loss, 10 % reordering, 1 ms delay
 #   netem_connect
 # Every case checks synack's pcap with tshark (it_check_pcap).
@@ -301,6 +302,27 @@ t_ping() {
     it_check_pcap "$IT_DIR/synack.pcap" 0 none
 }
 
+# A TAP device (--tap): Ethernet frames, so the kernel must find synack by ARP (RFC 826) first;
+# then pings, and 1 MiB echoed back exact. The pcap is Ethernet (LINKTYPE_ETHERNET).
+t_tap() {
+    local sp rc out
+    it_synack sp synack 60 /dev/null "$IT_DIR/synack.out" listen "$IT_PORT" --keep-open --echo --tap
+    it_wait_stack "$sp" || it_die "synack did not come up on a TAP device"
+    out=$(ns timeout 30 ping -n -c 5 -i 0.02 -W 2 "$IT_STACK" 2>&1)
+    grep -q " 5 received, 0% packet loss" <<<"$out" ||
+        it_error "ping over TAP: not every echo answered: $(tail -2 <<<"$out")"
+    ns ip neigh show "$IT_STACK" | grep -q lladdr ||
+        it_error "the kernel learned no Ethernet address for $IT_STACK"
+    it_random "$IT_DIR/in" $((1 << 20))
+    ns timeout 60 socat -t 30 - "TCP:$IT_STACK:$IT_PORT" <"$IT_DIR/in" >"$IT_DIR/back" ||
+        it_error "socat over TAP failed"
+    it_same "1 MiB echoed over TAP" "$IT_DIR/in" "$IT_DIR/back"
+    kill -TERM "$sp"
+    it_wait rc "$sp" 10 "synack listen"
+    ((rc == 0)) || it_error "synack listen --keep-open exited $rc after SIGTERM, expected 0"
+    it_check_pcap "$IT_DIR/synack.pcap" 1 complete
+}
+
 it_init "$@"
 case $IT_CASE in
 listen_kernel_closes_first) t_transfer listen kernel ;;
@@ -317,6 +339,7 @@ connect_sequential) t_connect_sequential ;;
 listen_concurrent) t_listen_concurrent ;;
 ping) t_ping 56 20 ;;
 ping_fragmented) t_ping 4000 5 -M dont ;;
+tap) t_tap ;;
 connect_stdin_pipe) t_connect_stdin_pipe ;;
 listen_stdin_pipe) t_listen_stdin_pipe ;;
 netem_listen) t_transfer listen natural impair ;;
