@@ -121,6 +121,11 @@ int sy_reasm_add(struct synack_stack *s, const struct sy_ipv4 *ip, struct sy_ipv
         memcpy(q->buf + HDR_ROOM - ip->ihl, ip->payload - ip->ihl, ip->ihl);
     }
     if (!complete(q)) return 0;
+    if ((size_t)q->hdr_len + q->total > 65535) { /* fragment zero's options made it too long */
+        clear(q);
+        sy_stack_drop(s, NULL, SYNACK_DROP_IP_FRAGMENT, now);
+        return -EMSGSIZE;
+    }
     *whole = *ip;
     whole->ihl = q->hdr_len;
     whole->total_len = (uint16_t)(q->hdr_len + q->total);

@@ -12,10 +12,11 @@
 
 #include "fsm.h"
 #include "wire/bytes.h"
+#include "wire/checksum.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
-static uint8_t datagram[4000]; /* the payload being cut up */
+static uint8_t datagram[65536]; /* the payload being cut up */
 
 /* Send payload[off, off+len) of datagram `id` as a fragment from the peer. */
 static void frag(struct fsm *f, uint8_t proto, uint16_t id, size_t off, size_t len, bool more)
@@ -170,6 +171,37 @@ static void test_ipfrag_queues_are_bounded(void **state)
     fsm_free(&f);
 }
 
+/* Fragment zero carries 40 octets of IP options; the later pieces bring the payload to 65480:
+ * with that header the datagram would be 65540 octets, more than IPv4 can say. Dropped. */
+static void test_ipfrag_too_long_with_options_dropped(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    static uint8_t big[SY_IPV4_HDR_LEN + 40 + 1432];
+    memset(big, 1, sizeof big); /* options: NOP, NOP, ... */
+    struct sy_ipv4 ip = {
+        .total_len = sizeof big, .id = 99, .frag = SY_IPV4_MF, .ttl = 64, .proto = SY_IPPROTO_ICMP};
+    memcpy(ip.src, f.remote.bytes, 4);
+    memcpy(ip.dst, f.local.bytes, 4);
+    sy_ipv4_emit(&ip, big, SY_IPV4_HDR_LEN);
+    big[0] = 0x4f; /* IHL 15: 60 octets */
+    big[10] = big[11] = 0;
+    sy_put16(big + 10, sy_csum_finish(sy_csum_add(0, big, 60)));
+    fsm_send_raw(&f, big, sizeof big);
+    memset(datagram, 0, sizeof datagram);
+    size_t off = 1432, total = 65480;
+    while (off < total) {
+        size_t n = total - off < 1480 ? total - off : 1480;
+        frag(&f, SY_IPPROTO_ICMP, 99, off, n, off + n < total);
+        off += n;
+    }
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_IP_FRAGMENT), 1);
+    assert_int_equal(synack_stack_counters(f.st)->ip_reassembled, 0);
+    assert_int_equal(f.nother, 0);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_ipfrag_tiny_and_ragged_fragments_dropped),
         cmocka_unit_test(test_ipfrag_timeout_sends_time_exceeded),
         cmocka_unit_test(test_ipfrag_queues_are_bounded),
+        cmocka_unit_test(test_ipfrag_too_long_with_options_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
