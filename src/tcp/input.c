@@ -59,17 +59,11 @@ void sy_tcp_input(struct synack_stack *s, struct sy_seg *seg, synack_time_t now)
     }
 }
 
-/* The receive window we offered: RCV.WND = the advertised right edge less RCV.NXT. */
-static uint32_t rcv_wnd(const struct synack_conn *c)
-{
-    return sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-}
-
 /* §3.10.7.4 first: the four cases of segment length and window. A zero window still takes a
  * segment at RCV.NXT for its ACK and RST ("special allowance"); its text is trimmed away. */
 static bool seq_acceptable(const struct synack_conn *c, const struct sy_seg *seg)
 {
-    uint32_t wnd = rcv_wnd(c), seq = seg->tcp.seq, lo = c->rcv_nxt, hi = c->rcv_nxt + wnd;
+    uint32_t wnd = sy_rcv_wnd(c), seq = seg->tcp.seq, lo = c->rcv_nxt, hi = c->rcv_nxt + wnd;
     if (seg->len == 0) return wnd == 0 ? seq == lo : sy_seq_in(seq, lo, hi);
     if (wnd == 0) return seq == lo;
     return sy_seq_in(seq, lo, hi) || sy_seq_in(seq + seg->len - 1, lo, hi);

@@ -46,7 +46,7 @@ static int send_segment(struct synack_stack *s, struct synack_conn *c, int dev,
 uint32_t sy_rcv_window_target(const struct synack_conn *c)
 {
     uint32_t space = (uint32_t)sy_ring_space(&c->rcvbuf);
-    uint32_t offered = sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+    uint32_t offered = sy_rcv_wnd(c);
     uint32_t half = (uint32_t)c->rcvbuf.cap / 2;
     uint32_t step = c->our_mss < half ? c->our_mss : half;
     return space >= offered + step ? space : offered;

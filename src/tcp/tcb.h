@@ -11,6 +11,7 @@
 #include "tcp/sack.h"
 #include "util/assembler.h"
 #include "util/ring.h"
+#include "util/seq.h"
 #include "wire/tcp.h"
 
 /* The 536-byte default send MSS when the peer sends none (RFC 9293 §3.7.1, RFC 1122 §4.2.2.6). */
@@ -291,6 +292,12 @@ void sy_listen_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_
 void sy_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now);
 /* Active OPEN of a prepared TCB: ISS, SYN-SENT, SYN (§3.10.1). */
 void sy_open_active(struct synack_conn *c, enum synack_cause why, synack_time_t now);
+
+/* The receive window we offered: RCV.WND = the advertised right edge less RCV.NXT. */
+static inline uint32_t sy_rcv_wnd(const struct synack_conn *c)
+{
+    return sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+}
 
 /* Our FIN has been sent and acknowledged. */
 static inline bool sy_fin_acked(const struct synack_conn *c)

@@ -169,8 +169,7 @@ ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_t
 static void window_update_after_read(struct synack_conn *c, synack_time_t now)
 {
     if (!sy_state_synchronized(c->state) || c->fin_rcvd) return;
-    uint32_t offered = sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-    if (sy_rcv_window_target(c) > offered) sy_send_ack(c, now);
+    if (sy_rcv_window_target(c) > sy_rcv_wnd(c)) sy_send_ack(c, now);
 }
 
 /* §3.10.3 RECEIVE. Returns 0 at the end of the stream (the peer's FIN, all data read). */
@@ -291,31 +290,30 @@ int synack_abort(struct synack_conn *c, synack_time_t now)
 int synack_status(const struct synack_conn *c, struct synack_status *st)
 {
     if (!c || !st) return -EINVAL;
-    *st = (struct synack_status){
-        .state = c->state,
-        .local = c->local,
-        .remote = c->remote,
-        .snd_una = c->snd_una,
-        .snd_nxt = c->snd_nxt,
-        .snd_wnd = c->snd_wnd,
-        .iss = c->iss,
-        .rcv_nxt = c->rcv_nxt,
-        .irs = c->irs,
-        .snd_mss = c->snd_mss,
-        .rcv_wnd = sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0,
-        .snd_wscale = c->ws_ok ? (int8_t)c->snd_wscale : -1,
-        .rcv_wscale = c->ws_ok ? (int8_t)c->rcv_wscale : -1,
-        .sack_permitted = c->sack_ok,
-        .timestamps = c->ts_ok,
-        .send_queued = sy_ring_len(&c->sndbuf),
-        .recv_queued = sy_ring_len(&c->rcvbuf),
-        .rto = c->rtt.rto,
-        .retransmits = c->rtx_count,
-        .cwnd = c->cc.cwnd,
-        .ssthresh = c->cc.ssthresh,
-        .srtt = c->rtt.srtt,
-        .in_recovery = c->in_recovery,
-        .error = c->error};
+    *st = (struct synack_status){.state = c->state,
+                                 .local = c->local,
+                                 .remote = c->remote,
+                                 .snd_una = c->snd_una,
+                                 .snd_nxt = c->snd_nxt,
+                                 .snd_wnd = c->snd_wnd,
+                                 .iss = c->iss,
+                                 .rcv_nxt = c->rcv_nxt,
+                                 .irs = c->irs,
+                                 .snd_mss = c->snd_mss,
+                                 .rcv_wnd = sy_rcv_wnd(c),
+                                 .snd_wscale = c->ws_ok ? (int8_t)c->snd_wscale : -1,
+                                 .rcv_wscale = c->ws_ok ? (int8_t)c->rcv_wscale : -1,
+                                 .sack_permitted = c->sack_ok,
+                                 .timestamps = c->ts_ok,
+                                 .send_queued = sy_ring_len(&c->sndbuf),
+                                 .recv_queued = sy_ring_len(&c->rcvbuf),
+                                 .rto = c->rtt.rto,
+                                 .retransmits = c->rtx_count,
+                                 .cwnd = c->cc.cwnd,
+                                 .ssthresh = c->cc.ssthresh,
+                                 .srtt = c->rtt.srtt,
+                                 .in_recovery = c->in_recovery,
+                                 .error = c->error};
     return 0;
 }
 
