@@ -1,0 +1,114 @@
+/* synack — BSD-style sockets over a stack.
+ *
+ * A socket set (struct synack_sockets) gives a stack's connections small integer descriptors and
+ * the calls of the BSD socket API, with the host's constants (AF_INET, SOCK_STREAM, SOL_SOCKET,
+ * SO_*, IPPROTO_TCP, TCP_*, O_NONBLOCK, MSG_*, POLL*) and sockaddr_in addresses. Each call
+ * returns what its BSD namesake returns on success, and a negative errno on failure (DESIGN rule
+ * 8), with the errno Linux and FreeBSD give: -EINPROGRESS, -EALREADY, -EISCONN, -ECONNREFUSED,
+ * -ECONNRESET, -ETIMEDOUT, -ENOTCONN, -EPIPE, -EAGAIN, -EADDRINUSE, -EBADF, -EINVAL, ...
+ *
+ * Time comes from the set's clock function (DESIGN rule 2: passed in, never read here).
+ *
+ * Two modes:
+ *   - single-threaded (threads = false): every socket behaves as non-blocking. A call on a
+ *     blocking socket that would have to wait returns -EAGAIN (connect: -EINPROGRESS); the
+ *     caller drives the stack (synack_stack_input/poll) and calls again.
+ *   - threads = true: calls may come from any thread. A mutex guards the set and its stack, and
+ *     a call on a blocking socket sleeps on a condition variable until the stack changes (never
+ *     spins). The stack must then be driven only through synack_sockets_input() and
+ *     synack_sockets_poll(), which take the mutex and wake the sleepers.
+ */
+#ifndef SYNACK_SOCKET_H
+#define SYNACK_SOCKET_H
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <synack/conn.h>
+#include <synack/stack.h>
+
+/* TCP options that the host's headers may lack (values chosen not to collide with Linux's). */
+#define SYNACK_TCP_NOOPT 0x5301 /* send no TCP options in the SYN (FreeBSD's TCP_NOOPT) */
+
+typedef synack_time_t (*synack_clock_fn)(void *ctx);
+
+struct synack_sockets_config {
+    synack_clock_fn clock; /* required: the stack's time */
+    void *clock_ctx;
+    bool threads;         /* blocking calls sleep on condition variables (see above) */
+    unsigned max_sockets; /* descriptors per set (default 1024) */
+    int first_fd;         /* the lowest descriptor handed out (default 3, as after stdio) */
+};
+
+struct synack_sockets;
+
+/* NULL when out of memory or cfg has no clock. The set does not own the stack. */
+struct synack_sockets *synack_sockets_new(struct synack_stack *stack,
+                                          const struct synack_sockets_config *cfg);
+/* Frees the set; connections still open are aborted (RST where the RFC says). */
+void synack_sockets_free(struct synack_sockets *set);
+struct synack_stack *synack_sockets_stack(const struct synack_sockets *set);
+
+/* Driving the stack in threads mode (in single-threaded mode they just call the stack). */
+int synack_sockets_input(struct synack_sockets *set, int dev, const uint8_t *packet, size_t len);
+void synack_sockets_poll(struct synack_sockets *set);
+synack_time_t synack_sockets_next_deadline(struct synack_sockets *set);
+/* Hold the set's mutex around direct calls to the stack (no-ops without threads). */
+void synack_sockets_lock(struct synack_sockets *set);
+void synack_sockets_unlock(struct synack_sockets *set);
+
+/* The calls. domain AF_INET, type SOCK_STREAM (optionally | SOCK_NONBLOCK), protocol 0 or
+ * IPPROTO_TCP; anything else: -EAFNOSUPPORT, -EPROTONOSUPPORT, -EPROTOTYPE. */
+int synack_socket(struct synack_sockets *set, int domain, int type, int protocol);
+int synack_sock_bind(struct synack_sockets *set, int fd, const struct sockaddr *addr,
+                     socklen_t len);
+int synack_sock_listen(struct synack_sockets *set, int fd, int backlog);
+/* addr/len may be NULL. Returns the new descriptor. */
+int synack_sock_accept(struct synack_sockets *set, int fd, struct sockaddr *addr, socklen_t *len);
+int synack_sock_connect(struct synack_sockets *set, int fd, const struct sockaddr *addr,
+                        socklen_t len);
+/* flags: MSG_DONTWAIT, MSG_NOSIGNAL (send; no signals are ever raised), MSG_PEEK and MSG_WAITALL
+ * (recv). */
+ssize_t synack_sock_send(struct synack_sockets *set, int fd, const void *buf, size_t len,
+                         int flags);
+ssize_t synack_sock_recv(struct synack_sockets *set, int fd, void *buf, size_t len, int flags);
+ssize_t synack_sock_write(struct synack_sockets *set, int fd, const void *buf, size_t len);
+ssize_t synack_sock_read(struct synack_sockets *set, int fd, void *buf, size_t len);
+/* how: SHUT_RD, SHUT_WR, SHUT_RDWR. */
+int synack_sock_shutdown(struct synack_sockets *set, int fd, int how);
+/* Releases the descriptor. SO_LINGER with l_linger 0 aborts (RST); with a positive l_linger a
+ * blocking socket waits (threads mode) until the data is acknowledged or the time runs out. */
+int synack_sock_close(struct synack_sockets *set, int fd);
+/*
+ * Options (level, name: value type):
+ *   SOL_SOCKET  SO_ERROR (int, read and cleared), SO_TYPE, SO_ACCEPTCONN, SO_RCVBUF, SO_SNDBUF
+ *               (int bytes), SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE (int bool),
+ *               SO_LINGER (struct linger)
+ *   IPPROTO_TCP TCP_NODELAY (int bool), TCP_MAXSEG (int bytes), TCP_KEEPIDLE, TCP_KEEPINTVL
+ *               (int seconds), TCP_KEEPCNT (int), SYNACK_TCP_NOOPT (int bool),
+ *               TCP_INFO (struct tcp_info, read only: Linux's layout, tcpi_state in Linux's
+ *               numbering: TCP_ESTABLISHED = 1 ... TCP_CLOSING = 11)
+ * Unknown options: -ENOPROTOOPT; a short value: -EINVAL.
+ */
+int synack_sock_getsockopt(struct synack_sockets *set, int fd, int level, int name, void *val,
+                           socklen_t *len);
+int synack_sock_setsockopt(struct synack_sockets *set, int fd, int level, int name,
+                           const void *val, socklen_t len);
+/* F_GETFL (returns O_RDWR plus O_NONBLOCK when set) and F_SETFL (O_NONBLOCK honoured). */
+int synack_sock_fcntl(struct synack_sockets *set, int fd, int cmd, int arg);
+/* Readiness as poll(2): POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDHUP, POLLNVAL. timeout_ms 0
+ * returns at once; otherwise (threads mode) it sleeps until ready or the time has passed on the
+ * set's clock, -1 for ever. Without threads it always returns at once, as for 0. Returns the
+ * number of descriptors with events. */
+int synack_sock_poll(struct synack_sockets *set, struct pollfd *fds, nfds_t nfds, int timeout_ms);
+int synack_sock_getsockname(struct synack_sockets *set, int fd, struct sockaddr *addr,
+                            socklen_t *len);
+int synack_sock_getpeername(struct synack_sockets *set, int fd, struct sockaddr *addr,
+                            socklen_t *len);
+/* The connection behind a descriptor (NULL before listen/connect), for STATUS and events. */
+struct synack_conn *synack_sock_conn(struct synack_sockets *set, int fd);
+
+#endif
