@@ -20,6 +20,21 @@
 
 struct synack_conn;
 
+/* Per-connection settings, what socket options change (SO_SNDBUF, TCP_MAXSEG, TCP_KEEPIDLE...).
+ * synack_conn_params_init() copies the stack's defaults; a listener's children inherit its own. */
+struct synack_conn_params {
+    uint32_t sndbuf, rcvbuf; /* buffer sizes in bytes (1 .. 2^30) */
+    uint16_t mss;            /* largest segment we announce and send; 0 = from the device */
+    bool noopt;              /* no TCP options in our SYN (FreeBSD's TCP_NOOPT) */
+    bool nodelay;            /* Nagle's algorithm (§3.7.4) off */
+    bool keepalive;          /* keepalive probes (§3.8.4) */
+    synack_time_t keepidle, keepintvl; /* as in struct synack_config, > 0 */
+    unsigned keepcnt;
+};
+void synack_conn_params_init(const struct synack_stack *stack, struct synack_conn_params *p);
+/* -EINVAL when a value is out of range. */
+int synack_conn_params_check(const struct synack_conn_params *p);
+
 /* Passive OPEN (§3.10.1): listen on local (address may be unspecified: family NONE = any). */
 int synack_listen(struct synack_stack *stack, const struct synack_endpoint *local, unsigned backlog,
                   synack_time_t now, struct synack_conn **out);
@@ -29,6 +44,10 @@ int synack_listen(struct synack_stack *stack, const struct synack_endpoint *loca
 int synack_listen_for(struct synack_stack *stack, const struct synack_endpoint *local,
                       const struct synack_endpoint *remote, synack_time_t now,
                       struct synack_conn **out);
+/* The same with settings of its own (NULL: the stack's); children inherit them. */
+int synack_listen_with(struct synack_stack *stack, const struct synack_endpoint *local,
+                       unsigned backlog, const struct synack_conn_params *p, synack_time_t now,
+                       struct synack_conn **out);
 /* Take an established connection from a listener's accept queue; -EAGAIN when empty. */
 int synack_accept(struct synack_conn *listener, struct synack_conn **out);
 
@@ -37,6 +56,9 @@ int synack_connect(struct synack_stack *stack, const struct synack_endpoint *loc
                    const struct synack_endpoint *remote, synack_time_t now,
                    struct synack_conn **out);
 
+int synack_connect_with(struct synack_stack *stack, const struct synack_endpoint *local,
+                        const struct synack_endpoint *remote, const struct synack_conn_params *p,
+                        synack_time_t now, struct synack_conn **out);
 /* SEND (§3.10.2): queue bytes; returns how many were taken (possibly fewer than len). */
 ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_time_t now);
 /* RECEIVE (§3.10.3): bytes read; 0 at the peer's FIN (end of stream); -EAGAIN when none yet. */
@@ -56,6 +78,11 @@ int synack_set_nodelay(struct synack_conn *c, bool on, synack_time_t now);
 /* Keepalive probes (§3.8.4) on or off for this connection; timing from the stack's config. */
 int synack_set_keepalive(struct synack_conn *c, bool on, synack_time_t now);
 
+/* A connection's settings; and new ones. Once the connection is open the buffers only grow and
+ * noopt no longer matters; the MSS clamp applies to segments sent from then on. */
+int synack_conn_params(const struct synack_conn *c, struct synack_conn_params *out);
+int synack_conn_set_params(struct synack_conn *c, const struct synack_conn_params *p,
+                           synack_time_t now);
 /* STATUS (§3.10.6). */
 struct synack_status {
     enum synack_state state;

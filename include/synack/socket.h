@@ -95,8 +95,8 @@ int synack_sock_close(struct synack_sockets *set, int fd);
  */
 int synack_sock_getsockopt(struct synack_sockets *set, int fd, int level, int name, void *val,
                            socklen_t *len);
-int synack_sock_setsockopt(struct synack_sockets *set, int fd, int level, int name,
-                           const void *val, socklen_t len);
+int synack_sock_setsockopt(struct synack_sockets *set, int fd, int level, int name, const void *val,
+                           socklen_t len);
 /* F_GETFL (returns O_RDWR plus O_NONBLOCK when set) and F_SETFL (O_NONBLOCK honoured). */
 int synack_sock_fcntl(struct synack_sockets *set, int fd, int cmd, int arg);
 /* Readiness as poll(2): POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDHUP, POLLNVAL. timeout_ms 0

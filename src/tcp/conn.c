@@ -5,13 +5,18 @@
 
 #include "tcp/tcb.h"
 
-struct synack_conn *sy_conn_new(struct synack_stack *s, bool with_buffers)
+struct synack_conn *sy_conn_new(struct synack_stack *s, const struct synack_conn_params *p,
+                                bool with_buffers)
 {
     if (s->cfg.max_conns && s->nconns >= s->cfg.max_conns) return NULL;
     struct synack_conn *c = calloc(1, sizeof(*c));
     if (!c) return NULL;
-    if (with_buffers && (sy_ring_init(&c->sndbuf, s->cfg.sndbuf) < 0 ||
-                         sy_ring_init(&c->rcvbuf, s->cfg.rcvbuf) < 0)) {
+    if (p)
+        c->prm = *p;
+    else
+        synack_conn_params_init(s, &c->prm);
+    if (with_buffers && (sy_ring_init(&c->sndbuf, c->prm.sndbuf) < 0 ||
+                         sy_ring_init(&c->rcvbuf, c->prm.rcvbuf) < 0)) {
         sy_ring_free(&c->sndbuf);
         free(c);
         return NULL;
@@ -24,8 +29,6 @@ struct synack_conn *sy_conn_new(struct synack_stack *s, bool with_buffers)
         c->timer[i] = SYNACK_TIME_NEVER;
     sy_rtt_est_init(&c->rtt, s->cfg.rto_initial);
     c->snd_mss = SY_TCP_DEFAULT_MSS;
-    c->nodelay = s->cfg.nodelay;
-    c->keepalive = s->cfg.keepalive;
     c->all_next = s->all;
     if (s->all) s->all->all_prev = c;
     s->all = c;

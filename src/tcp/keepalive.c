@@ -13,8 +13,8 @@ static bool keepalive_state(enum synack_state s)
 
 void sy_keepalive_arm(struct synack_conn *c, synack_time_t now)
 {
-    const struct synack_config *cfg = &c->stack->cfg;
-    if (!c->keepalive || !keepalive_state(c->state)) {
+    const struct synack_conn_params *cfg = &c->prm;
+    if (!c->prm.keepalive || !keepalive_state(c->state)) {
         sy_timer_set(c, SY_TIMER_KEEPALIVE, SYNACK_TIME_NEVER);
         return;
     }
@@ -30,7 +30,7 @@ void sy_keepalive_on_segment(struct synack_conn *c, synack_time_t now)
 
 bool sy_keepalive_expired(struct synack_conn *c, synack_time_t now)
 {
-    const struct synack_config *cfg = &c->stack->cfg;
+    const struct synack_conn_params *cfg = &c->prm;
     synack_time_t due = c->last_rcv + cfg->keepidle + (synack_time_t)c->ka_probes * cfg->keepintvl;
     if (c->snd_max != c->snd_una && keepalive_state(c->state)) {
         /* Data in flight: the retransmission timer watches the peer; look again later. */
@@ -57,7 +57,7 @@ bool sy_keepalive_expired(struct synack_conn *c, synack_time_t now)
 int synack_set_keepalive(struct synack_conn *c, bool on, synack_time_t now)
 {
     if (!c) return -EINVAL;
-    c->keepalive = on;
+    c->prm.keepalive = on;
     c->ka_probes = 0;
     if (c->last_rcv == 0 || c->last_rcv > now) c->last_rcv = now;
     sy_keepalive_arm(c, now);

@@ -103,7 +103,7 @@ void sy_listen_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_
 static void listen_spawn(struct synack_conn *l, const struct sy_seg *seg, synack_time_t now)
 {
     struct synack_stack *s = l->stack;
-    struct synack_conn *c = sy_conn_new(s, true);
+    struct synack_conn *c = sy_conn_new(s, &l->prm, true);
     if (!c) {
         sy_stack_drop(s, l, SYNACK_DROP_NO_BUFFER, now);
         return;

@@ -8,7 +8,7 @@
 static uint8_t our_wscale(const struct synack_conn *c)
 {
     uint8_t ws = 0;
-    while (ws < SY_TCP_MAX_WSCALE && ((uint32_t)0xffff << ws) < c->stack->cfg.rcvbuf)
+    while (ws < SY_TCP_MAX_WSCALE && ((uint32_t)0xffff << ws) < c->prm.rcvbuf)
         ws++;
     return ws;
 }
@@ -23,6 +23,8 @@ void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_
 {
     const struct synack_config *cfg = &c->stack->cfg;
     *o = (struct sy_tcp_opts){0};
+    /* TCP_NOOPT: no options at all, as FreeBSD; the MSS option is a SHOULD (SHLD-5). */
+    if (c->prm.noopt) return;
     o->has = SY_OPT_MSS;
     o->mss = c->our_mss;
     /* On a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 §2.2, §3.2; RFC 2018 §2). */
@@ -51,19 +53,20 @@ void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_ti
     if (mss < 64) mss = 64; /* a floor against absurd values, as Linux's tcp_min_snd_mss */
     c->snd_mss = (uint16_t)mss;
 
-    c->ws_ok = cfg->opt_wscale && (o->has & SY_OPT_WSCALE);
+    bool opts = !c->prm.noopt; /* TCP_NOOPT: none of the peer's offers is taken up */
+    c->ws_ok = opts && cfg->opt_wscale && (o->has & SY_OPT_WSCALE);
     if (c->ws_ok) {
         c->snd_wscale = o->wscale > SY_TCP_MAX_WSCALE ? SY_TCP_MAX_WSCALE : o->wscale;
         c->rcv_wscale = our_wscale(c);
     } else {
         c->snd_wscale = c->rcv_wscale = 0;
     }
-    c->ts_ok = cfg->opt_timestamps && (o->has & SY_OPT_TS);
+    c->ts_ok = opts && cfg->opt_timestamps && (o->has & SY_OPT_TS);
     if (c->ts_ok) {
         c->ts_recent = o->ts_val;
         c->ts_recent_age = now;
     }
-    c->sack_ok = cfg->opt_sack && (o->has & SY_OPT_SACK_PERM);
+    c->sack_ok = opts && cfg->opt_sack && (o->has & SY_OPT_SACK_PERM);
 }
 
 /* RFC 2018 §4: the first block reports the range holding the newest segment, the others follow
@@ -123,8 +126,9 @@ void sy_opts_init(struct synack_conn *c)
 {
     const struct synack_config *cfg = &c->stack->cfg;
     uint32_t dev_mss = (uint32_t)sy_ip_payload_mtu(c->stack, c->dev) - SY_TCP_HDR_LEN;
-    c->our_mss = (uint16_t)(cfg->mss && cfg->mss < dev_mss ? cfg->mss : dev_mss);
-    c->rcv_wscale = cfg->opt_wscale ? our_wscale(c) : 0;
+    uint32_t want = c->prm.mss ? c->prm.mss : cfg->mss;
+    c->our_mss = (uint16_t)(want && want < dev_mss ? want : dev_mss);
+    c->rcv_wscale = cfg->opt_wscale && !c->prm.noopt ? our_wscale(c) : 0;
     c->ts_offset = sy_isn(c->stack, &c->remote, &c->local, 0) * 2654435761u;
 }
 

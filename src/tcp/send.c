@@ -43,7 +43,7 @@ static bool small_segment_ok(const struct synack_conn *c, size_t n, size_t left,
 {
     if (sy_seq_lt(c->snd_nxt, c->snd_max) || fin) return true;
     if (n < left) return n >= c->max_snd_wnd / 2;
-    return c->nodelay || c->snd_max == c->snd_una;
+    return c->prm.nodelay || c->snd_max == c->snd_una;
 }
 
 /* Send one segment at SND.NXT if the rules allow; false when nothing (more) can go. */

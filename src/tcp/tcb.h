@@ -78,6 +78,7 @@ struct synack_conn {
     bool fin_sent;   /* our FIN has been sent; it occupies fin_seq */
     uint32_t fin_seq;
 
+    struct synack_conn_params prm; /* its settings (socket options) */
     /* buffers, allocated once when the connection is made */
     struct sy_ring sndbuf, rcvbuf;
     /* data that arrived early, held in rcvbuf beyond the in-order bytes (text.c) */
@@ -99,13 +100,11 @@ struct synack_conn {
     /* the sender beyond the sequence space: congestion control and loss recovery */
     struct sy_cc cc;      /* cc.ops is NULL until ESTABLISHED */
     uint64_t cc_rtt_seen; /* rtt.samples when cc last saw a sample */
-    bool nodelay;         /* Nagle's algorithm off (TCP_NODELAY) */
     unsigned dupacks;     /* consecutive duplicate ACKs (RFC 5681 §2) */
     bool in_recovery;     /* fast recovery (RFC 6582 §3.2) */
     uint32_t recover;     /* RFC 6582 "recover" / RFC 6675 RecoveryPoint: SND.MAX at entry */
     struct sy_sack_board sb;
     /* keepalive (§3.8.4) and the user timeout (§3.8.3, RFC 5482) */
-    bool keepalive;
     unsigned ka_probes;     /* unanswered keepalive probes */
     synack_time_t last_rcv; /* when the peer last sent an acceptable segment */
     synack_time_t una_since;
@@ -134,7 +133,9 @@ struct sy_seg {
 };
 
 /* conn.c — life cycle */
-struct synack_conn *sy_conn_new(struct synack_stack *s, bool with_buffers);
+/* p NULL: the stack's defaults. */
+struct synack_conn *sy_conn_new(struct synack_stack *s, const struct synack_conn_params *p,
+                                bool with_buffers);
 void sy_conn_free(struct synack_conn *c);
 /* Free c if it is CLOSED and nobody refers to it any more. Returns true if freed. */
 bool sy_conn_reap(struct synack_conn *c);

@@ -31,12 +31,20 @@ static int pick_port(struct synack_stack *s, struct synack_endpoint *local,
 int synack_listen(struct synack_stack *s, const struct synack_endpoint *local, unsigned backlog,
                   synack_time_t now, struct synack_conn **out)
 {
+    return synack_listen_with(s, local, backlog, NULL, now, out);
+}
+
+int synack_listen_with(struct synack_stack *s, const struct synack_endpoint *local,
+                       unsigned backlog, const struct synack_conn_params *p, synack_time_t now,
+                       struct synack_conn **out)
+{
     if (!s || !local || !out || local->port == 0) return -EINVAL;
+    if (p && synack_conn_params_check(p) != 0) return -EINVAL;
     if (local->addr.family != SYNACK_AF_NONE && !sy_stack_is_local(s, &local->addr))
         return -EADDRNOTAVAIL;
     const struct synack_endpoint any = {{0}, 0};
     if (sy_demux_find_exact(s, local, &any)) return -EADDRINUSE; /* "connection already exists" */
-    struct synack_conn *c = sy_conn_new(s, false);
+    struct synack_conn *c = sy_conn_new(s, p, false);
     if (!c) return -ENOMEM;
     c->listen = calloc(1, sizeof(*c->listen));
     if (!c->listen) {
@@ -82,12 +90,14 @@ static int connect_endpoints(struct synack_stack *s, const struct synack_endpoin
 
 /* A TCB for a fully specified 4-tuple, held by the application and in the demux. */
 static int conn_for_tuple(struct synack_stack *s, const struct synack_endpoint *local,
-                          const struct synack_endpoint *remote, struct synack_conn **out)
+                          const struct synack_endpoint *remote, const struct synack_conn_params *p,
+                          struct synack_conn **out)
 {
+    if (p && synack_conn_params_check(p) != 0) return -EINVAL;
     struct synack_endpoint lo;
     int dev, err = connect_endpoints(s, local, remote, &lo, &dev);
     if (err) return err;
-    struct synack_conn *c = sy_conn_new(s, true);
+    struct synack_conn *c = sy_conn_new(s, p, true);
     if (!c) return -ENOMEM;
     c->local = lo;
     c->remote = *remote;
@@ -103,8 +113,15 @@ int synack_connect(struct synack_stack *s, const struct synack_endpoint *local,
                    const struct synack_endpoint *remote, synack_time_t now,
                    struct synack_conn **out)
 {
+    return synack_connect_with(s, local, remote, NULL, now, out);
+}
+
+int synack_connect_with(struct synack_stack *s, const struct synack_endpoint *local,
+                        const struct synack_endpoint *remote, const struct synack_conn_params *p,
+                        synack_time_t now, struct synack_conn **out)
+{
     if (!s || !remote || !out) return -EINVAL;
-    int err = conn_for_tuple(s, local, remote, out);
+    int err = conn_for_tuple(s, local, remote, p, out);
     if (err) return err;
     sy_open_active(*out, SYNACK_CAUSE_USER_OPEN, now);
     return 0;
@@ -126,7 +143,7 @@ int synack_listen_for(struct synack_stack *s, const struct synack_endpoint *loca
                       struct synack_conn **out)
 {
     if (!s || !local || !remote || !out || local->port == 0) return -EINVAL;
-    int err = conn_for_tuple(s, local, remote, out);
+    int err = conn_for_tuple(s, local, remote, NULL, out);
     if (err) return err;
     (*out)->listen_tcb = true;
     sy_set_state(*out, SYNACK_LISTEN, SYNACK_CAUSE_USER_OPEN, now);
@@ -332,7 +349,7 @@ int synack_conn_error(struct synack_conn *c)
 int synack_set_nodelay(struct synack_conn *c, bool on, synack_time_t now)
 {
     if (!c) return -EINVAL;
-    c->nodelay = on;
+    c->prm.nodelay = on;
     if (on) sy_output(c, now); /* what Nagle held goes now, as Linux pushes on TCP_NODELAY */
     return 0;
 }

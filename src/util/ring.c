@@ -27,6 +27,23 @@ void sy_ring_free(struct sy_ring *r)
     r->len = 0;
 }
 
+int sy_ring_grow(struct sy_ring *r, size_t cap)
+{
+    if (cap <= r->cap) return 0;
+    uint8_t *b = malloc(cap);
+    if (b == NULL) return -ENOMEM;
+    size_t first = r->cap - r->head; /* every slot, stored or ahead, from the head on */
+    if (r->cap) {
+        memcpy(b, r->buf + r->head, first);
+        memcpy(b + first, r->buf, r->head);
+    }
+    free(r->buf);
+    r->buf = b;
+    r->cap = cap;
+    r->head = 0;
+    return 0;
+}
+
 static size_t min_size(size_t a, size_t b)
 {
     return a < b ? a : b;

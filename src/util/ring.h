@@ -24,6 +24,9 @@ static inline size_t sy_ring_space(const struct sy_ring *r)
 {
     return r->cap - r->len;
 }
+/* Enlarge the capacity to cap (> the old one), keeping the bytes and those written ahead with
+ * sy_ring_write_at at their offsets. Returns 0 or -ENOMEM (the ring unchanged). */
+int sy_ring_grow(struct sy_ring *r, size_t cap);
 /* Append up to len bytes; returns how many were stored. */
 size_t sy_ring_write(struct sy_ring *r, const void *data, size_t len);
 /* Copy up to len bytes starting at offset off from the head, without consuming. Returns count. */
