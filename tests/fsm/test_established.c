@@ -779,6 +779,71 @@ static void test_established_close_with_unread_data_sends_rst(void **state)
     fsm_free(&f);
 }
 
+/* A RST may carry data (diagnostic text, RFC 9293 §3.5.3): it resets all the same. */
+/* RFC9293: SHLD-2 */
+static void test_established_rst_with_data_resets(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_established(&f);
+    fsm_send(&f, RST | ACK, f.peer_nxt, f.iss + 1, "host is going down", 18);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
+    assert_int_equal(fsm_last_error(&f), -ECONNRESET);
+    fsm_free(&f);
+}
+
+/* With the receive window closed, a RST at RCV.NXT is still processed (§3.4: "A TCP receiver
+ * MUST process the RST and URG fields of all incoming segments, even when the receive window is
+ * zero"). */
+/* RFC9293: MUST-66 */
+static void test_established_rst_at_rcv_nxt_resets_with_zero_window(void **state)
+{
+    (void)state;
+    struct fsm f;
+    established_rcvbuf(&f, 1000);
+    fill_window(&f);
+    fsm_send(&f, RST, f.peer_nxt, 0, NULL, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
+    assert_int_equal(fsm_last_error(&f), -ECONNRESET);
+    fsm_free(&f);
+}
+
+/* §3.8.3: with the default settings a peer that never answers is given up on (R2) only after
+ * more than 100 seconds of retransmissions with exponential backoff, each one reported as an
+ * event, and the application hears ETIMEDOUT. */
+/* RFC9293: MUST-20, SHLD-11, MUST-19 */
+static void test_established_default_retries_give_up_after_more_than_100_s(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_established(&f);
+    assert_int_equal(synack_send(f.conn, "lost", 4, f.now), 4);
+    fsm_expect(&f, ACK | PSH, f.iss + 1, f.peer_nxt);
+    synack_time_t last = f.now, gap = 0;
+    unsigned sent = 0;
+    while (synack_conn_state(f.conn) == SYNACK_ESTABLISHED) {
+        synack_time_t t = synack_stack_next_deadline(f.st);
+        assert_true(t != SYNACK_TIME_NEVER);
+        assert_true(t - last >= gap); /* the intervals never shrink */
+        gap = t - last;
+        last = t;
+        fsm_at(&f, t);
+        while (fsm_pop(&f, NULL))
+            sent++;
+    }
+    assert_int_equal(sent, synack_stack_config(f.st)->data_retries);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_RETRANSMIT), sent);
+    assert_true(last > SYNACK_SEC(100));
+    assert_int_equal(gap, synack_stack_config(f.st)->rto_max); /* backed off to the cap */
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
+    assert_int_equal(synack_conn_error(f.conn), -ETIMEDOUT);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -817,6 +882,9 @@ int main(void)
         cmocka_unit_test(test_established_close_enters_fin_wait_1_with_fin),
         cmocka_unit_test(test_established_abort_sends_rst_at_snd_nxt),
         cmocka_unit_test(test_established_close_with_unread_data_sends_rst),
+        cmocka_unit_test(test_established_rst_with_data_resets),
+        cmocka_unit_test(test_established_rst_at_rcv_nxt_resets_with_zero_window),
+        cmocka_unit_test(test_established_default_retries_give_up_after_more_than_100_s),
     };
     return cmocka_run_group_tests(tests, setup_nodelay, NULL);
 }

@@ -156,6 +156,32 @@ static void test_icmp_hard_error_is_soft_when_established(void **state)
     fsm_free(&f);
 }
 
+/* Time Exceeded and Parameter Problem are soft errors (§3.9.2.2): the connection is not
+ * aborted, whether it is opening or established; the application hears of them as events. */
+/* RFC9293: MUST-56 */
+static void test_icmp_time_exceeded_and_parameter_problem_are_soft(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_syn_sent(&f);
+    send_error(&f, SY_ICMP_TIME_EXCEEDED, 0, 0, f.iss);
+    send_error(&f, SY_ICMP_PARAM_PROBLEM, 0, 0, f.iss);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_SYN_SENT);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ICMP), 2);
+    fsm_send(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, NULL, 0);
+    f.peer_nxt = FSM_PEER_ISS + 1;
+    fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
+    assert_int_equal(synack_send(f.conn, "data", 4, f.now), 4);
+    fsm_expect(&f, ACK | PSH, f.iss + 1, f.peer_nxt);
+    send_error(&f, SY_ICMP_TIME_EXCEEDED, 1, 0, f.iss + 1);
+    send_error(&f, SY_ICMP_PARAM_PROBLEM, 0, 0, f.iss + 1);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ICMP), 4);
+    assert_int_equal(fsm_last_error(&f), 0);
+    fsm_free(&f);
+}
+
 /* RFC 5927 §4.1: an error must quote a sequence number in flight (SND.UNA =< seq < SND.MAX);
  * one quoting another connection or old data is ignored. */
 static void test_icmp_errors_outside_the_flight_are_ignored(void **state)
@@ -225,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_icmp_port_unreachable_refuses_a_connect),
         cmocka_unit_test(test_icmp_host_unreachable_is_soft_while_connecting),
         cmocka_unit_test(test_icmp_hard_error_is_soft_when_established),
+        cmocka_unit_test(test_icmp_time_exceeded_and_parameter_problem_are_soft),
         cmocka_unit_test(test_icmp_errors_outside_the_flight_are_ignored),
         cmocka_unit_test(test_icmp_frag_needed_lowers_mss_and_resends),
     };

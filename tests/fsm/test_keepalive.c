@@ -95,6 +95,57 @@ static void test_keepalive_per_connection_switch(void **state)
     fsm_free(&f);
 }
 
+/* Switched on with the default settings, the first probe waits two hours of silence (§3.8.4:
+ * the interval "MUST default to no less than two hours"). */
+/* RFC9293: MUST-28 */
+static void test_keepalive_default_idle_is_two_hours(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_established(&f);
+    assert_int_equal(synack_set_keepalive(f.conn, true, f.now), 0);
+    fsm_at(&f, SYNACK_SEC(2 * 3600) - 1);
+    fsm_expect_none(&f);
+    fsm_at(&f, SYNACK_SEC(2 * 3600));
+    assert_int_equal(fsm_expect(&f, ACK, f.iss, f.peer_nxt)->len, 0);
+    fsm_free(&f);
+}
+
+/* No probe while sent data is outstanding: the retransmission timer watches the peer then
+ * (§3.8.4: "only ... when no sent data is outstanding"). Once all is acknowledged, the idle time
+ * counts from the peer's last segment. */
+/* RFC9293: MUST-26 */
+static void test_keepalive_not_sent_while_data_is_outstanding(void **state)
+{
+    (void)state;
+    struct synack_config cfg;
+    keepalive_cfg(&cfg);
+    struct fsm f;
+    fsm_init(&f, &cfg);
+    fsm_established(&f);
+    fsm_at(&f, SYNACK_SEC(9));
+    assert_int_equal(synack_send(f.conn, "data", 4, f.now), 4);
+    fsm_expect(&f, ACK | PSH, f.iss + 1, f.peer_nxt);
+    while (synack_stack_next_deadline(f.st) <= SYNACK_SEC(14)) { /* the keepalive was due at 10 */
+        fsm_at(&f, synack_stack_next_deadline(f.st));
+        struct fsm_seg s;
+        while (fsm_pop(&f, &s)) { /* retransmissions only, never a probe */
+            assert_int_equal(s.seq, f.iss + 1);
+            assert_int_equal(s.len, 4);
+        }
+    }
+    fsm_at(&f, SYNACK_SEC(14));
+    while (fsm_pop(&f, NULL)) {
+    }
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 5, NULL, 0); /* all acknowledged at 14 s */
+    fsm_at(&f, SYNACK_SEC(24) - 1);
+    fsm_expect_none(&f);
+    fsm_at(&f, SYNACK_SEC(24));
+    fsm_expect(&f, ACK, f.iss + 4, f.peer_nxt); /* <SEQ=SND.UNA-1> */
+    fsm_free(&f);
+}
+
 /* Unacknowledged data for user_timeout ends the connection, even between two backed-off RTOs. */
 static void test_user_timeout_ends_connection_with_unacked_data(void **state)
 {
@@ -127,6 +178,8 @@ int main(void)
         cmocka_unit_test(test_keepalive_probe_after_idle_and_answer_resets),
         cmocka_unit_test(test_keepalive_unanswered_probes_time_out_with_rst),
         cmocka_unit_test(test_keepalive_per_connection_switch),
+        cmocka_unit_test(test_keepalive_default_idle_is_two_hours),
+        cmocka_unit_test(test_keepalive_not_sent_while_data_is_outstanding),
         cmocka_unit_test(test_user_timeout_ends_connection_with_unacked_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include "fsm.h"
+#include "wire/bytes.h"
+#include "wire/checksum.h"
 #include "wire/ipv4.h"
 
 /* A segment from the peer's address but source port sport (fsm_send always uses FSM_RPORT). */
@@ -510,6 +512,189 @@ static void test_listen_close_resets_queued_children(void **state)
     fsm_free(&f);
 }
 
+/* ---- addresses (RFC 9293 §3.9.1.1, §3.9.2.3) ---- */
+
+/* A segment between any two addresses (fsm_send always goes 10.0.0.2 -> 10.0.0.1). */
+static void send_between(struct fsm *f, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+                         uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+    uint8_t pkt[SY_IPV4_HDR_LEN + 60];
+    struct sy_tcp t = {.sport = sport,
+                       .dport = dport,
+                       .seq = seq,
+                       .ack = ack,
+                       .flags = flags,
+                       .wnd = FSM_PEER_WND};
+    size_t n = sy_tcp_emit_v4(&t, src, dst, pkt + SY_IPV4_HDR_LEN, sizeof pkt - SY_IPV4_HDR_LEN);
+    assert_true(n > 0);
+    struct sy_ipv4 ip = {
+        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
+    memcpy(ip.src, src, 4);
+    memcpy(ip.dst, dst, 4);
+    sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
+    fsm_send_raw(f, pkt, n + SY_IPV4_HDR_LEN);
+}
+
+/* Whether the newest segment the stack sent left from address a. */
+static bool last_out_from(const struct fsm *f, const struct synack_addr *a)
+{
+    for (size_t i = f->nev; i-- > 0;)
+        if (f->ev[i].type == SYNACK_EV_SEGMENT_OUT)
+            return synack_addr_equal(&f->ev[i].seg.src.addr, a);
+    return false;
+}
+
+/* A passive OPEN on a port that connections in SYN-SENT and SYN-RECEIVED already use is allowed
+ * (MUST-42), and it takes nothing from them (MUST-41): their segments still reach them. */
+/* RFC9293: MUST-41, MUST-42 */
+static void test_listen_beside_connections_opening_on_the_same_port(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_syn_sent(&f); /* FSM_LPORT -> the peer's FSM_RPORT, SYN-SENT */
+    struct synack_conn *active = f.conn;
+    struct synack_endpoint lo = {f.local, FSM_LPORT}, re = {f.remote, FSM_RPORT + 1};
+    struct synack_conn *half = NULL;
+    assert_int_equal(synack_listen_for(f.st, &lo, &re, f.now, &half), 0);
+    send_from(&f, FSM_RPORT + 1, SYN, 7000, 0, NULL);
+    uint32_t half_iss = fsm_conn_status(half).iss;
+    fsm_expect(&f, SYN | ACK, half_iss, 7001);
+    assert_int_equal(synack_conn_state(half), SYNACK_SYN_RECEIVED);
+
+    fsm_listen(&f); /* the same local port: no error */
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(active), SYNACK_SYN_SENT);
+    assert_int_equal(synack_conn_state(half), SYNACK_SYN_RECEIVED);
+    assert_int_equal(synack_stack_conn_count(f.st), 3);
+
+    /* Each opening connection completes on its own segments. */
+    fsm_send(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, NULL, 0);
+    fsm_expect(&f, ACK, f.iss + 1, FSM_PEER_ISS + 1);
+    assert_int_equal(synack_conn_state(active), SYNACK_ESTABLISHED);
+    send_from(&f, FSM_RPORT + 1, ACK, 7001, half_iss + 1, NULL);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(half), SYNACK_ESTABLISHED);
+    /* The listener takes what is new: a SYN from a third port. */
+    syn_from(&f, FSM_RPORT + 2, 9000);
+    assert_int_equal(synack_conn_state(f.listener), SYNACK_LISTEN);
+    assert_int_equal(synack_stack_conn_count(f.st), 4);
+    fsm_free(&f);
+}
+
+/* A listener on any address answers from the address the SYN was sent to and keeps it for the
+ * connection (MUST-45); a listener given a local address takes only SYNs to it (MUST-43). */
+/* RFC9293: MUST-43, MUST-45 */
+static void test_listen_local_address_unspecified_or_given(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    const struct synack_addr second = synack_addr_v4(10, 0, 0, 3);
+    assert_int_equal(synack_stack_add_addr(f.st, f.dev, &second, 24), 0);
+    struct synack_endpoint any = {{0}, FSM_LPORT}, only = {f.local, FSM_LPORT + 1};
+    struct synack_conn *l_any = NULL, *l_one = NULL;
+    assert_int_equal(synack_listen(f.st, &any, 8, f.now, &l_any), 0);
+    assert_int_equal(synack_listen(f.st, &only, 8, f.now, &l_one), 0);
+
+    send_between(&f, f.remote.bytes, second.bytes, FSM_RPORT, FSM_LPORT, SYN, 100, 0);
+    struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
+    assert_non_null(child);
+    uint32_t iss = fsm_conn_status(child).iss;
+    fsm_expect(&f, SYN | ACK, iss, 101);
+    assert_true(last_out_from(&f, &second));
+    struct synack_status st = fsm_conn_status(child);
+    assert_true(synack_addr_equal(&st.local.addr, &second));
+    send_between(&f, f.remote.bytes, second.bytes, FSM_RPORT, FSM_LPORT, ACK, 101, iss + 1);
+    assert_int_equal(synack_conn_state(child), SYNACK_ESTABLISHED);
+    assert_int_equal(synack_send(child, "x", 1, f.now), 1);
+    fsm_expect(&f, ACK | PSH, iss + 1, 101);
+    assert_true(last_out_from(&f, &second)); /* later segments too */
+
+    /* The listener bound to 10.0.0.1 does not take a SYN to 10.0.0.3: no connection, a RST. */
+    send_between(&f, f.remote.bytes, second.bytes, FSM_RPORT, FSM_LPORT + 1, SYN, 500, 0);
+    fsm_expect(&f, RST | ACK, 0, 501);
+    send_between(&f, f.remote.bytes, f.local.bytes, FSM_RPORT, FSM_LPORT + 1, SYN, 500, 0);
+    struct synack_conn *other = last_conn_into(&f, SYNACK_SYN_RECEIVED);
+    assert_ptr_not_equal(other, child);
+    fsm_expect(&f, SYN | ACK, fsm_conn_status(other).iss, 501);
+    assert_true(last_out_from(&f, &f.local));
+    fsm_free(&f);
+}
+
+/* RFC 1122 §4.2.3.10: a SYN sent to a broadcast or multicast address is discarded without a
+ * word, even by a listener on any address. */
+/* RFC9293: MUST-57 */
+static void test_listen_syn_to_broadcast_or_multicast_is_dropped_silently(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    struct synack_endpoint any = {{0}, FSM_LPORT};
+    assert_int_equal(synack_listen(f.st, &any, 8, f.now, &f.listener), 0);
+    static const uint8_t dsts[][4] = {{255, 255, 255, 255}, {10, 0, 0, 255}, {224, 0, 0, 1}};
+    for (size_t i = 0; i < 3; i++)
+        send_between(&f, f.remote.bytes, dsts[i], FSM_RPORT, FSM_LPORT, SYN, 100, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(f.nother, 0);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_IP_NOT_OURS), 3);
+    assert_int_equal(synack_stack_conn_count(f.st), 1); /* no child */
+    assert_int_equal(synack_stack_counters(f.st)->conns_opened_passive, 0);
+    fsm_free(&f);
+}
+
+/* RFC 1122 §4.2.3.10: a SYN from a multicast, broadcast or unspecified source is ignored. */
+/* RFC9293: MUST-63 */
+static void test_listen_syn_from_invalid_source_is_dropped_silently(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_listen(&f);
+    static const uint8_t srcs[][4] = {
+        {224, 0, 0, 5}, {239, 1, 2, 3}, {255, 255, 255, 255}, {0, 0, 0, 0}};
+    for (size_t i = 0; i < 4; i++)
+        send_between(&f, srcs[i], f.local.bytes, FSM_RPORT, FSM_LPORT, SYN, 100, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_BAD_ADDR), 4);
+    assert_int_equal(synack_stack_conn_count(f.st), 1);
+    assert_int_equal(synack_stack_counters(f.st)->conns_opened_passive, 0);
+    fsm_free(&f);
+}
+
+/* IP options TCP does not understand (here Record Route, RFC 791) are ignored: the SYN is
+ * taken as if they were not there. */
+/* RFC9293: MUST-50 */
+static void test_listen_syn_with_ip_options_is_answered(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_listen(&f);
+    uint8_t pkt[28 + 20];
+    struct sy_tcp t = {
+        .sport = FSM_RPORT, .dport = FSM_LPORT, .seq = 100, .flags = SYN, .wnd = FSM_PEER_WND};
+    assert_int_equal(sy_tcp_emit_v4(&t, f.remote.bytes, f.local.bytes, pkt + 28, 20), 20);
+    struct sy_ipv4 ip = {.total_len = sizeof pkt, .ttl = 64, .proto = SY_IPPROTO_TCP};
+    memcpy(ip.src, f.remote.bytes, 4);
+    memcpy(ip.dst, f.local.bytes, 4);
+    uint8_t hdr[SY_IPV4_HDR_LEN];
+    sy_ipv4_emit(&ip, hdr, sizeof hdr);
+    memcpy(pkt, hdr, SY_IPV4_HDR_LEN);
+    pkt[0] = 0x47;                                  /* IHL 7: 8 octets of options */
+    const uint8_t rr[8] = {7, 7, 4, 0, 0, 0, 0, 0}; /* Record Route, one empty slot; EOL */
+    memcpy(pkt + SY_IPV4_HDR_LEN, rr, sizeof rr);
+    sy_put16(pkt + 2, sizeof pkt);
+    sy_put16(pkt + 10, 0);
+    sy_put16(pkt + 10, sy_csum_finish(sy_csum_add(0, pkt, 28)));
+    fsm_send_raw(&f, pkt, sizeof pkt);
+    struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
+    assert_non_null(child);
+    fsm_expect(&f, SYN | ACK, fsm_conn_status(child).iss, 101);
+    fsm_expect_none(&f);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -533,6 +718,11 @@ int main(void)
         cmocka_unit_test(test_listen_abort_enters_closed_without_segment),
         cmocka_unit_test(test_listen_twice_on_same_port_is_eaddrinuse),
         cmocka_unit_test(test_listen_close_resets_queued_children),
+        cmocka_unit_test(test_listen_beside_connections_opening_on_the_same_port),
+        cmocka_unit_test(test_listen_local_address_unspecified_or_given),
+        cmocka_unit_test(test_listen_syn_to_broadcast_or_multicast_is_dropped_silently),
+        cmocka_unit_test(test_listen_syn_from_invalid_source_is_dropped_silently),
+        cmocka_unit_test(test_listen_syn_with_ip_options_is_answered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

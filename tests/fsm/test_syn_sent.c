@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fsm.h"
+#include "wire/ipv4.h"
 
 /* Active open; returns our SYN (the fixture's fsm_syn_sent drops it). */
 static struct fsm_seg connect_syn(struct fsm *f)
@@ -22,6 +23,36 @@ static struct fsm_seg connect_syn(struct fsm *f)
     fsm_expect_none(f);
     f->iss = s.seq;
     return s;
+}
+
+/* A segment between any two addresses (fsm_send always goes 10.0.0.2 -> 10.0.0.1). */
+static void send_between(struct fsm *f, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+                         uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+    uint8_t pkt[SY_IPV4_HDR_LEN + 60];
+    struct sy_tcp t = {.sport = sport,
+                       .dport = dport,
+                       .seq = seq,
+                       .ack = ack,
+                       .flags = flags,
+                       .wnd = FSM_PEER_WND};
+    size_t n = sy_tcp_emit_v4(&t, src, dst, pkt + SY_IPV4_HDR_LEN, sizeof pkt - SY_IPV4_HDR_LEN);
+    assert_true(n > 0);
+    struct sy_ipv4 ip = {
+        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
+    memcpy(ip.src, src, 4);
+    memcpy(ip.dst, dst, 4);
+    sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
+    fsm_send_raw(f, pkt, n + SY_IPV4_HDR_LEN);
+}
+
+/* Whether the newest segment the stack sent left from address a. */
+static bool last_out_from(const struct fsm *f, const struct synack_addr *a)
+{
+    for (size_t i = f->nev; i-- > 0;)
+        if (f->ev[i].type == SYNACK_EV_SEGMENT_OUT)
+            return synack_addr_equal(&f->ev[i].seg.src.addr, a);
+    return false;
 }
 
 static void test_syn_sent_connect_sends_syn_with_our_options(void **state)
@@ -478,6 +509,86 @@ static void test_syn_sent_connect_twice_on_same_tuple_is_eaddrinuse(void **state
     fsm_free(&f);
 }
 
+/* ---- the ISN (RFC 9293 §3.4.1) and the local address (§3.9.1.1) ---- */
+
+/* ISN = M + F(localip, localport, remoteip, remoteport, secretkey): M ticks every 4 us, so the
+ * same 4-tuple 4 ms later starts 1000 higher (MUST-8); F differs by 4-tuple (SHLD-1) and by the
+ * stack's secret, so the ISN of one connection tells nothing of another's (MUST-9). */
+/* RFC9293: MUST-8, SHLD-1, MUST-9 */
+static void test_syn_sent_isn_is_a_clock_plus_a_keyed_hash(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    struct fsm_seg syn = connect_syn(&f);
+    uint32_t iss0 = syn.seq;
+    assert_int_equal(synack_abort(f.conn, f.now), 0);
+    fsm_at(&f, SYNACK_MSEC(4));
+    syn = connect_syn(&f);
+    assert_int_equal(syn.seq, iss0 + 1000);
+    assert_int_equal(synack_abort(f.conn, f.now), 0);
+    /* Another remote port at the same moment: another offset, not iss0 + 1000 + 1. */
+    struct synack_endpoint lo = {f.local, FSM_LPORT}, re = {f.remote, FSM_RPORT + 1};
+    struct synack_conn *c;
+    assert_int_equal(synack_connect(f.st, &lo, &re, f.now, &c), 0);
+    struct fsm_seg other;
+    assert_true(fsm_pop(&f, &other));
+    uint32_t d = other.seq - (iss0 + 1000);
+    assert_true(d > 1000 && d < 0u - 1000); /* not a neighbour of the first series */
+    fsm_free(&f);
+
+    /* Another secret, the same 4-tuple and time: an unrelated ISN. */
+    struct synack_config cfg;
+    synack_config_init(&cfg);
+    cfg.seed ^= 0x5eed;
+    fsm_init(&f, &cfg);
+    syn = connect_syn(&f);
+    d = syn.seq - iss0;
+    assert_true(d > 1000 && d < 0u - 1000);
+    fsm_free(&f);
+}
+
+/* The SYN leaves from the local address the caller named (MUST-43) or, if none, from the one
+ * the route chooses (MUST-44); every later segment keeps it (MUST-45). */
+/* RFC9293: MUST-43, MUST-44, MUST-45 */
+static void test_syn_sent_local_address_named_or_chosen_by_route(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    const struct synack_addr lan = synack_addr_v4(192, 168, 7, 1);
+    assert_int_equal(synack_stack_add_addr(f.st, f.dev, &lan, 24), 0);
+    struct synack_conn *c;
+
+    /* No local address: 192.168.7.9 is on the second prefix, so the SYN comes from 192.168.7.1. */
+    struct synack_endpoint far = {synack_addr_v4(192, 168, 7, 9), 443};
+    assert_int_equal(synack_connect(f.st, NULL, &far, f.now, &c), 0);
+    assert_int_equal(fsm_expect(&f, SYN, fsm_conn_status(c).iss, 0)->len, 0);
+    assert_true(last_out_from(&f, &lan));
+    struct synack_status st = fsm_conn_status(c);
+    assert_true(synack_addr_equal(&st.local.addr, &lan));
+    assert_true(st.local.port != 0); /* an ephemeral port */
+
+    /* Named: 192.168.7.1 toward 10.0.0.2, although the route would pick 10.0.0.1. */
+    struct synack_endpoint lo = {lan, 5555}, re = {f.remote, FSM_RPORT};
+    assert_int_equal(synack_connect(f.st, &lo, &re, f.now, &f.conn), 0);
+    f.iss = fsm_status(&f).iss;
+    fsm_expect(&f, SYN, f.iss, 0);
+    assert_true(last_out_from(&f, &lan));
+    send_between(&f, f.remote.bytes, lan.bytes, FSM_RPORT, 5555, SYN | ACK, FSM_PEER_ISS,
+                 f.iss + 1);
+    fsm_expect(&f, ACK, f.iss + 1, FSM_PEER_ISS + 1);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
+    assert_int_equal(synack_send(f.conn, "x", 1, f.now), 1);
+    fsm_expect(&f, ACK | PSH, f.iss + 1, FSM_PEER_ISS + 1);
+    assert_true(last_out_from(&f, &lan));
+
+    /* An address that is not ours cannot be named. */
+    struct synack_endpoint bogus = {synack_addr_v4(10, 0, 0, 77), 0};
+    assert_int_equal(synack_connect(f.st, &bogus, &re, f.now, &c), -EADDRNOTAVAIL);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +613,8 @@ int main(void)
         cmocka_unit_test(test_syn_sent_close_enters_closed_without_segment),
         cmocka_unit_test(test_syn_sent_abort_enters_closed_without_rst),
         cmocka_unit_test(test_syn_sent_connect_twice_on_same_tuple_is_eaddrinuse),
+        cmocka_unit_test(test_syn_sent_isn_is_a_clock_plus_a_keyed_hash),
+        cmocka_unit_test(test_syn_sent_local_address_named_or_chosen_by_route),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

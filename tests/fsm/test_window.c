@@ -264,6 +264,86 @@ static void test_window_scaled_above_64k(void **state)
     fsm_free(&f);
 }
 
+/* The peer shrinks its window, moving the right edge left over data already sent (§3.8.6): no
+ * new data goes beyond it (SHLD-15); at the timeout the unacknowledged data within the new window
+ * is sent again (SHLD-16); and as long as the peer acknowledges that, the data past the edge
+ * does not time the connection out (SHLD-17), however many rounds it takes (MUST-34). */
+/* RFC9293: MUST-34, SHLD-15, SHLD-16, SHLD-17 */
+static void test_window_shrunk_by_the_peer(void **state)
+{
+    (void)state;
+    struct fsm f;
+    established_cfg(&f, retries_3);
+    static uint8_t data[2000];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i % 253);
+    assert_int_equal(synack_send(f.conn, data, 1608, f.now), 1608);
+    for (uint32_t off = 0; off < 1608; off += 536)
+        assert_int_equal(
+            fsm_expect(&f, ACK | (off == 1072 ? PSH : 0), f.iss + 1 + off, f.peer_nxt)->len, 536);
+    fsm_expect_none(&f);
+    /* ACK of the first segment with a window of 300: the right edge falls from ISS+8193 to
+     * ISS+837, below SND.NXT = ISS+1609. */
+    peer_window(&f, f.iss + 537, 300);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_send(f.conn, data + 1608, 392, f.now), 392);
+    fsm_expect_none(&f); /* nothing new while the window is overcommitted */
+    uint32_t una = f.iss + 537;
+    for (int round = 0; round < 4; round++) { /* more rounds than data_retries (3) */
+        fsm_at(&f, synack_stack_next_deadline(f.st));
+        const struct fsm_seg *s = fsm_expect(&f, ACK, una, f.peer_nxt);
+        assert_int_equal(s->len, 300); /* what the window holds, not a full segment */
+        assert_memory_equal(s->data, data + (una - f.iss - 1), 300);
+        fsm_expect_none(&f);
+        una += 300;
+        peer_window(&f, una, 300);  /* taken; the window stays 300 */
+        while (fsm_pop(&f, NULL)) { /* the next 300 may follow at once */
+        }
+        assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
+    }
+    assert_int_equal(fsm_last_error(&f), 0);
+    fsm_free(&f);
+}
+
+/* The window shrinks to zero with data in flight beyond it: after the timeout the sender probes
+ * the closed window as usual (§3.8.6, MUST-35), and resumes when it opens. */
+/* RFC9293: MUST-35 */
+static void test_window_shrunk_to_zero_is_probed(void **state)
+{
+    (void)state;
+    struct fsm f;
+    established_cfg(&f, NULL);
+    static uint8_t data[1000];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i % 251);
+    assert_int_equal(synack_send(f.conn, data, sizeof data, f.now), (ssize_t)sizeof data);
+    assert_int_equal(fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt)->len, 536);
+    assert_int_equal(fsm_expect(&f, ACK | PSH, f.iss + 537, f.peer_nxt)->len, 464);
+    peer_window(&f, f.iss + 537, 0); /* the edge moves back from ISS+8193 to ISS+537 */
+    fsm_expect_none(&f);
+    unsigned probes = 0;
+    for (int i = 0; i < 8 && probes < 3; i++) {
+        fsm_at(&f, synack_stack_next_deadline(f.st));
+        struct fsm_seg s;
+        while (fsm_pop(&f, &s)) {
+            assert_int_equal(s.seq, f.iss + 537); /* nothing beyond the closed window */
+            assert_true(s.len <= 1);
+            if (s.len == 1) {
+                assert_int_equal(s.data[0], data[536]);
+                probes++;
+            }
+        }
+        peer_window(&f, f.iss + 537, 0); /* answered: still closed */
+    }
+    assert_int_equal(probes, 3);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
+    peer_window(&f, f.iss + 537, 4096);
+    const struct fsm_seg *s = fsm_expect(&f, ACK | PSH, f.iss + 537, f.peer_nxt);
+    assert_int_equal(s->len, 464);
+    assert_memory_equal(s->data, data + 536, 464);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +354,8 @@ int main(void)
         cmocka_unit_test(test_window_small_window_override_sends_what_fits),
         cmocka_unit_test(test_window_update_after_reads_waits_for_an_mss),
         cmocka_unit_test(test_window_scaled_above_64k),
+        cmocka_unit_test(test_window_shrunk_by_the_peer),
+        cmocka_unit_test(test_window_shrunk_to_zero_is_probed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

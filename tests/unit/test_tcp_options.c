@@ -68,6 +68,45 @@ static void test_opts_unknown_kind_skipped(void **state)
     assert_int_equal(o.wscale, 14);
 }
 
+/* Options need not begin on a word boundary (RFC 9293 §3.2): MSS after one NOP, timestamps
+ * after an odd-length unknown option, window scale right behind them. */
+/* RFC9293: MUST-64 */
+static void test_opts_parse_unaligned(void **state)
+{
+    (void)state;
+    const uint8_t b[24] = {SY_TCPOPT_NOP,
+                           SY_TCPOPT_MSS,
+                           4,
+                           0x02,
+                           0x18,
+                           30,
+                           3,
+                           0xaa,
+                           SY_TCPOPT_TS,
+                           10,
+                           0,
+                           0,
+                           0,
+                           7,
+                           0,
+                           0,
+                           0,
+                           9,
+                           SY_TCPOPT_WSCALE,
+                           3,
+                           2,
+                           SY_TCPOPT_EOL,
+                           0,
+                           0};
+    struct sy_tcp_opts o;
+    assert_int_equal(parse(b, sizeof(b), &o), SY_WIRE_OK);
+    assert_int_equal(o.has, SY_OPT_MSS | SY_OPT_TS | SY_OPT_WSCALE);
+    assert_int_equal(o.mss, 536);
+    assert_int_equal(o.ts_val, 7);
+    assert_int_equal(o.ts_ecr, 9);
+    assert_int_equal(o.wscale, 2);
+}
+
 static void test_opts_stale_fields_cleared(void **state)
 {
     (void)state;
@@ -276,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_opts_empty_and_nop_only),
         cmocka_unit_test(test_opts_eol_ends_parsing),
         cmocka_unit_test(test_opts_unknown_kind_skipped),
+        cmocka_unit_test(test_opts_parse_unaligned),
         cmocka_unit_test(test_opts_stale_fields_cleared),
         cmocka_unit_test(test_opts_length_zero_or_one),
         cmocka_unit_test(test_opts_overrun),
