@@ -62,6 +62,8 @@ int synack_connect_with(struct synack_stack *stack, const struct synack_endpoint
 /* SEND (§3.10.2): queue bytes; returns how many were taken (possibly fewer than len). */
 ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_time_t now);
 /* RECEIVE (§3.10.3): bytes read; 0 at the peer's FIN (end of stream); -EAGAIN when none yet. */
+/* The same without consuming them (MSG_PEEK). */
+ssize_t synack_peek(struct synack_conn *c, void *buf, size_t len);
 ssize_t synack_recv(struct synack_conn *c, void *buf, size_t len, synack_time_t now);
 
 /* Shut down the sending side only (half-close): a FIN follows the queued data. */
@@ -100,9 +102,16 @@ struct synack_status {
     synack_time_t srtt;      /* smoothed RTT, 0 before the first sample */
     bool in_recovery;        /* in fast recovery */
     int error;               /* pending error, 0 if none */
+    size_t send_space;       /* bytes SEND would take now */
+    bool fin_received;       /* the peer's FIN has been received (end of its stream) */
+    unsigned accept_queued;  /* a listener's connections waiting for accept */
 };
 int synack_status(const struct synack_conn *c, struct synack_status *out);
 enum synack_state synack_conn_state(const struct synack_conn *c);
+/* Every connection of the stack, listeners and TIME-WAIT included (for netstat-like views):
+ * fills up to max handles and returns how many there are. The handles are for STATUS only,
+ * and only until the stack runs again (input, poll or a call). */
+size_t synack_stack_conns(struct synack_stack *stack, struct synack_conn **out, size_t max);
 /* Returns and clears the pending error (like SO_ERROR); 0 if none. */
 int synack_conn_error(struct synack_conn *c);
 

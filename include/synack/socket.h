@@ -30,8 +30,28 @@
 #include <synack/conn.h>
 #include <synack/stack.h>
 
-/* TCP options that the host's headers may lack (values chosen not to collide with Linux's). */
-#define SYNACK_TCP_NOOPT 0x5301 /* send no TCP options in the SYN (FreeBSD's TCP_NOOPT) */
+/* What the host's headers hide under _POSIX_C_SOURCE, with Linux's values, and FreeBSD's
+ * TCP_NOOPT (a value that collides with nothing of Linux's). */
+#define SYNACK_SO_REUSEPORT 15     /* SO_REUSEPORT */
+#define SYNACK_POLLRDHUP    0x2000 /* POLLRDHUP: the peer shut down its sending side */
+#define SYNACK_TCP_NOOPT    0x5301 /* send no TCP options at all (FreeBSD's TCP_NOOPT) */
+
+/* TCP_INFO's answer: the leading fields of Linux's struct tcp_info, in its layout. */
+struct synack_tcp_info {
+    uint8_t tcpi_state; /* Linux's numbering: TCP_ESTABLISHED 1 ... TCP_CLOSING 11 */
+    uint8_t tcpi_ca_state, tcpi_retransmits, tcpi_probes, tcpi_backoff;
+    uint8_t tcpi_options; /* 1 timestamps, 2 SACK, 4 window scale */
+    uint8_t tcpi_wscale;  /* send shift in the low 4 bits, receive shift in the high 4 */
+    uint8_t tcpi_delivery_rate_app_limited;
+    uint32_t tcpi_rto, tcpi_ato, tcpi_snd_mss, tcpi_rcv_mss; /* microseconds, bytes */
+    uint32_t tcpi_unacked, tcpi_sacked, tcpi_lost, tcpi_retrans, tcpi_fackets;
+    uint32_t tcpi_last_data_sent, tcpi_last_ack_sent, tcpi_last_data_recv, tcpi_last_ack_recv;
+    uint32_t tcpi_pmtu, tcpi_rcv_ssthresh, tcpi_rtt, tcpi_rttvar, tcpi_snd_ssthresh;
+    uint32_t tcpi_snd_cwnd, tcpi_advmss, tcpi_reordering; /* cwnd in segments */
+};
+#define SYNACK_TCPI_OPT_TIMESTAMPS 1
+#define SYNACK_TCPI_OPT_SACK       2
+#define SYNACK_TCPI_OPT_WSCALE     4
 
 typedef synack_time_t (*synack_clock_fn)(void *ctx);
 
@@ -52,7 +72,9 @@ struct synack_sockets *synack_sockets_new(struct synack_stack *stack,
 void synack_sockets_free(struct synack_sockets *set);
 struct synack_stack *synack_sockets_stack(const struct synack_sockets *set);
 
-/* Driving the stack in threads mode (in single-threaded mode they just call the stack). */
+/* Driving the stack in threads mode (in single-threaded mode they just call the stack), at the
+ * set's clock. The next deadline also covers calls sleeping with a timeout (poll, SO_LINGER):
+ * calling synack_sockets_poll() then wakes them. */
 int synack_sockets_input(struct synack_sockets *set, int dev, const uint8_t *packet, size_t len);
 void synack_sockets_poll(struct synack_sockets *set);
 synack_time_t synack_sockets_next_deadline(struct synack_sockets *set);
@@ -85,12 +107,11 @@ int synack_sock_close(struct synack_sockets *set, int fd);
 /*
  * Options (level, name: value type):
  *   SOL_SOCKET  SO_ERROR (int, read and cleared), SO_TYPE, SO_ACCEPTCONN, SO_RCVBUF, SO_SNDBUF
- *               (int bytes), SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE (int bool),
+ *               (int bytes), SO_REUSEADDR, SYNACK_SO_REUSEPORT, SO_KEEPALIVE (int bool),
  *               SO_LINGER (struct linger)
  *   IPPROTO_TCP TCP_NODELAY (int bool), TCP_MAXSEG (int bytes), TCP_KEEPIDLE, TCP_KEEPINTVL
  *               (int seconds), TCP_KEEPCNT (int), SYNACK_TCP_NOOPT (int bool),
- *               TCP_INFO (struct tcp_info, read only: Linux's layout, tcpi_state in Linux's
- *               numbering: TCP_ESTABLISHED = 1 ... TCP_CLOSING = 11)
+ *               TCP_INFO (struct synack_tcp_info, read only; a shorter buffer gets its start)
  * Unknown options: -ENOPROTOOPT; a short value: -EINVAL.
  */
 int synack_sock_getsockopt(struct synack_sockets *set, int fd, int level, int name, void *val,
@@ -99,7 +120,7 @@ int synack_sock_setsockopt(struct synack_sockets *set, int fd, int level, int na
                            socklen_t len);
 /* F_GETFL (returns O_RDWR plus O_NONBLOCK when set) and F_SETFL (O_NONBLOCK honoured). */
 int synack_sock_fcntl(struct synack_sockets *set, int fd, int cmd, int arg);
-/* Readiness as poll(2): POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDHUP, POLLNVAL. timeout_ms 0
+/* Readiness as poll(2): POLLIN, POLLOUT, POLLERR, POLLHUP, SYNACK_POLLRDHUP, POLLNVAL. timeout_ms 0
  * returns at once; otherwise (threads mode) it sleeps until ready or the time has passed on the
  * set's clock, -1 for ever. Without threads it always returns at once, as for 0. Returns the
  * number of descriptors with events. */

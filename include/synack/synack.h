@@ -6,6 +6,7 @@
 #include <synack/event.h>
 #include <synack/loop.h>
 #include <synack/sim.h>
+#include <synack/socket.h>
 #include <synack/stack.h>
 #include <synack/state.h>
 #include <synack/tun.h>

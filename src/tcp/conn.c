@@ -82,3 +82,11 @@ void sy_conn_notify(struct synack_conn *c, enum synack_event_type t, synack_time
     struct synack_event ev = {.type = t, .conn = c};
     sy_stack_emit(c->stack, &ev, now);
 }
+
+size_t synack_stack_conns(struct synack_stack *s, struct synack_conn **out, size_t max)
+{
+    size_t n = 0;
+    for (struct synack_conn *c = s ? s->all : NULL; c; c = c->all_next, n++)
+        if (n < max) out[n] = c;
+    return n;
+}

@@ -189,14 +189,13 @@ static void window_update_after_read(struct synack_conn *c, synack_time_t now)
     if (sy_rcv_window_target(c) > sy_rcv_wnd(c)) sy_send_ack(c, now);
 }
 
-/* §3.10.3 RECEIVE. Returns 0 at the end of the stream (the peer's FIN, all data read). */
-ssize_t synack_recv(struct synack_conn *c, void *buf, size_t len, synack_time_t now)
+/* §3.10.3 RECEIVE: whether bytes may be read now (1), or what to return instead. */
+static ssize_t recv_state(const struct synack_conn *c)
 {
-    if (!c || (!buf && len)) return -EINVAL;
     switch (c->state) {
     case SYNACK_CLOSED:
-        if (sy_ring_len(&c->rcvbuf)) break; /* data that arrived before the end */
-        if (c->error) return c->error;      /* "connection reset", "refused", "timed out" */
+        if (sy_ring_len(&c->rcvbuf)) return 1; /* data that arrived before the end */
+        if (c->error) return c->error;         /* "connection reset", "refused", "timed out" */
         return c->fin_rcvd ? 0 : -ENOTCONN;
     case SYNACK_LISTEN: return -ENOTCONN;
     case SYNACK_SYN_SENT:
@@ -210,11 +209,27 @@ ssize_t synack_recv(struct synack_conn *c, void *buf, size_t len, synack_time_t 
     case SYNACK_TIME_WAIT:
     case SYNACK_STATE_COUNT: break;
     }
-    if (len == 0) return 0;
+    if (sy_ring_len(&c->rcvbuf)) return 1;
+    return c->fin_rcvd ? 0 : -EAGAIN; /* 0: "connection closing", end of stream */
+}
+
+/* §3.10.3 RECEIVE. Returns 0 at the end of the stream (the peer's FIN, all data read). */
+ssize_t synack_recv(struct synack_conn *c, void *buf, size_t len, synack_time_t now)
+{
+    if (!c || (!buf && len)) return -EINVAL;
+    ssize_t st = recv_state(c);
+    if (st <= 0 || len == 0) return st < 0 ? st : 0;
     size_t n = sy_ring_read(&c->rcvbuf, buf, len);
-    if (n == 0) return c->fin_rcvd ? 0 : -EAGAIN; /* 0: "connection closing", end of stream */
     window_update_after_read(c, now);
     return (ssize_t)n;
+}
+
+ssize_t synack_peek(struct synack_conn *c, void *buf, size_t len)
+{
+    if (!c || (!buf && len)) return -EINVAL;
+    ssize_t st = recv_state(c);
+    if (st <= 0 || len == 0) return st < 0 ? st : 0;
+    return (ssize_t)sy_ring_peek(&c->rcvbuf, 0, buf, len);
 }
 
 /* The CLOSE of the sending side (§3.10.4), shared by shutdown and close. */
@@ -330,7 +345,10 @@ int synack_status(const struct synack_conn *c, struct synack_status *st)
                                  .ssthresh = c->cc.ssthresh,
                                  .srtt = c->rtt.srtt,
                                  .in_recovery = c->in_recovery,
-                                 .error = c->error};
+                                 .error = c->error,
+                                 .send_space = sy_ring_space(&c->sndbuf),
+                                 .fin_received = c->fin_rcvd,
+                                 .accept_queued = c->listen ? c->listen->accept_count : 0};
     return 0;
 }
 

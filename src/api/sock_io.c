@@ -1,0 +1,145 @@
+/* api — data and closing: send, recv, read, write, shutdown, close. */
+#include <errno.h>
+
+#include "api/sock.h"
+
+/* A failed connection reports its error once (as SO_ERROR would), then as the BSD stacks do:
+ * writes fail with EPIPE and reads see the end of the stream. */
+static ssize_t take_error(struct sy_sock *so, ssize_t r)
+{
+    if (r < 0 && r != -EAGAIN && synack_conn_state(so->conn) == SYNACK_CLOSED) {
+        synack_conn_error(so->conn);
+        so->failed = true;
+    }
+    return r;
+}
+
+static ssize_t send_locked(struct synack_sockets *set, struct sy_sock *so, const uint8_t *buf,
+                           size_t len, int flags)
+{
+    if (!so->conn || so->listening) return -ENOTCONN;
+    if (so->failed) return -EPIPE;
+    size_t done = 0;
+    for (;;) {
+        ssize_t n = synack_send(so->conn, buf + done, len - done, sy_sock_now(set));
+        if (n > 0) done += (size_t)n;
+        if (done == len && n >= 0) return (ssize_t)done;
+        if (n == -EAGAIN && sy_sock_may_block(set, so, flags)) {
+            sy_sock_wait(set, SYNACK_TIME_NEVER);
+            continue;
+        }
+        if (n >= 0) continue;
+        return done ? (ssize_t)done : take_error(so, n);
+    }
+}
+
+static ssize_t recv_locked(struct synack_sockets *set, struct sy_sock *so, uint8_t *buf, size_t len,
+                           int flags)
+{
+    if (!so->conn || so->listening) return -ENOTCONN;
+    if (so->shut_rd || so->failed) return 0;
+    size_t done = 0;
+    for (;;) {
+        ssize_t n = (flags & MSG_PEEK)
+                        ? synack_peek(so->conn, buf, len)
+                        : synack_recv(so->conn, buf + done, len - done, sy_sock_now(set));
+        if (n > 0 && (flags & MSG_PEEK)) return n;
+        if (n > 0) done += (size_t)n;
+        bool more = (flags & MSG_WAITALL) && done < len && n != 0;
+        if (n > 0 && !more) return (ssize_t)done;
+        if ((n == -EAGAIN || more) && sy_sock_may_block(set, so, flags)) {
+            sy_sock_wait(set, SYNACK_TIME_NEVER);
+            continue;
+        }
+        if (n > 0) return (ssize_t)done;
+        return done ? (ssize_t)done : take_error(so, n);
+    }
+}
+
+ssize_t synack_sock_send(struct synack_sockets *set, int fd, const void *buf, size_t len, int flags)
+{
+    if (!buf && len) return -EFAULT;
+    sy_sock_lock(set);
+    struct sy_sock *so = sy_sock_get(set, fd);
+    ssize_t r = so ? send_locked(set, so, buf, len, flags) : -EBADF;
+    sy_sock_wake(set);
+    sy_sock_unlock(set);
+    return r;
+}
+
+ssize_t synack_sock_recv(struct synack_sockets *set, int fd, void *buf, size_t len, int flags)
+{
+    if (!buf && len) return -EFAULT;
+    sy_sock_lock(set);
+    struct sy_sock *so = sy_sock_get(set, fd);
+    ssize_t r = so ? recv_locked(set, so, buf, len, flags) : -EBADF;
+    sy_sock_wake(set);
+    sy_sock_unlock(set);
+    return r;
+}
+
+ssize_t synack_sock_write(struct synack_sockets *set, int fd, const void *buf, size_t len)
+{
+    return synack_sock_send(set, fd, buf, len, 0);
+}
+
+ssize_t synack_sock_read(struct synack_sockets *set, int fd, void *buf, size_t len)
+{
+    return synack_sock_recv(set, fd, buf, len, 0);
+}
+
+static int shutdown_locked(struct synack_sockets *set, struct sy_sock *so, int how)
+{
+    if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR) return -EINVAL;
+    if (!so->conn || so->listening || so->failed) return -ENOTCONN;
+    enum synack_state s = synack_conn_state(so->conn);
+    if (s == SYNACK_CLOSED) return -ENOTCONN;
+    if (how != SHUT_WR) so->shut_rd = true;
+    if (how == SHUT_RD) return 0;
+    int err = synack_shutdown(so->conn, sy_sock_now(set));
+    return err == -EPIPE ? 0 : err; /* shutting down twice is no error */
+}
+
+int synack_sock_shutdown(struct synack_sockets *set, int fd, int how)
+{
+    sy_sock_lock(set);
+    struct sy_sock *so = sy_sock_get(set, fd);
+    int r = so ? shutdown_locked(set, so, how) : -EBADF;
+    sy_sock_wake(set);
+    sy_sock_unlock(set);
+    return r;
+}
+
+/* SO_LINGER with a time on a blocking socket: the FIN goes now, and close waits until it and
+ * the data before it are acknowledged or the time is up. */
+static void linger_wait(struct synack_sockets *set, struct sy_sock *so)
+{
+    synack_time_t now = sy_sock_now(set);
+    synack_time_t until = now + SYNACK_SEC((synack_time_t)so->linger.l_linger);
+    if (synack_shutdown(so->conn, now) != 0) return;
+    for (;;) {
+        enum synack_state s = synack_conn_state(so->conn);
+        if (s == SYNACK_FIN_WAIT_2 || s == SYNACK_TIME_WAIT || s == SYNACK_CLOSED) return;
+        if (!sy_sock_wait(set, until)) return;
+    }
+}
+
+int synack_sock_close(struct synack_sockets *set, int fd)
+{
+    sy_sock_lock(set);
+    struct sy_sock *so = sy_sock_get(set, fd);
+    int r = so ? 0 : -EBADF;
+    if (so && so->conn) {
+        if (so->linger.l_onoff && so->linger.l_linger == 0) {
+            synack_abort(so->conn, sy_sock_now(set)); /* RFC 9293 §3.10.5 ABORT */
+        } else {
+            if (so->linger.l_onoff && !so->listening && sy_sock_may_block(set, so, 0))
+                linger_wait(set, so);
+            synack_close(so->conn, sy_sock_now(set));
+        }
+    }
+    if (so) sy_sock_release(set, fd);
+    sy_sock_wake(set);
+    sy_sock_unlock(set);
+    return r;
+}

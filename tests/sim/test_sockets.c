@@ -1,0 +1,291 @@
+/* The socket API (include/synack/socket.h) over two stacks on a simulated link: the calls, their
+ * errno results as Linux gives them, poll, and blocking calls sleeping in threads mode. */
+#include <errno.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <synack/socket.h>
+
+#include "api/sock.h"
+#include "pair.h"
+
+static synack_time_t pair_clock(void *ctx)
+{
+    return ((struct pair *)ctx)->now;
+}
+
+struct fixture {
+    struct pair p;
+    struct synack_sockets *s[2];
+};
+
+static struct fixture *setup(bool threads)
+{
+    static struct fixture f;
+    memset(&f, 0, sizeof f);
+    pair_init(&f.p, NULL, SYNACK_MSEC(5));
+    struct synack_sockets_config cfg = {.clock = pair_clock, .clock_ctx = &f.p, .threads = threads};
+    for (int i = 0; i < 2; i++)
+        f.s[i] = synack_sockets_new(f.p.st[i], &cfg);
+    return &f;
+}
+
+static void teardown(struct fixture *f)
+{
+    synack_sockets_free(f->s[0]);
+    synack_sockets_free(f->s[1]);
+    pair_free(&f->p);
+}
+
+static struct sockaddr_in sin_of(const struct synack_addr *a, uint16_t port)
+{
+    struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = htons(port)};
+    if (a) memcpy(&in.sin_addr.s_addr, a->bytes, 4);
+    return in;
+}
+#define SA(x) ((const struct sockaddr *)&(x))
+
+static int server(struct fixture *f, uint16_t port)
+{
+    struct synack_sockets *s = f->s[1];
+    int one = 1, fd = synack_socket(s, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    assert_int_equal(fd, 3);
+    assert_int_equal(synack_sock_setsockopt(s, fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
+    struct sockaddr_in any = sin_of(NULL, port);
+    assert_int_equal(synack_sock_bind(s, fd, SA(any), sizeof any), 0);
+    assert_int_equal(synack_sock_listen(s, fd, 8), 0);
+    return fd;
+}
+
+/* A non-blocking connect, accepted: returns the client's descriptor; *sfd the server's. */
+static int connected(struct fixture *f, int lfd, int *sfd)
+{
+    struct synack_sockets *c = f->s[0];
+    int fd = synack_socket(c, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in to = sin_of(&f->p.addr[1], 8080);
+    assert_int_equal(synack_sock_accept(f->s[1], lfd, NULL, NULL), -EAGAIN);
+    assert_int_equal(synack_sock_connect(c, fd, SA(to), sizeof to), -EINPROGRESS);
+    assert_int_equal(synack_sock_connect(c, fd, SA(to), sizeof to), -EALREADY);
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(50));
+    assert_int_equal(synack_sock_connect(c, fd, SA(to), sizeof to), 0); /* reported once */
+    assert_int_equal(synack_sock_connect(c, fd, SA(to), sizeof to), -EISCONN);
+    struct sockaddr_in peer;
+    socklen_t len = sizeof peer;
+    *sfd = synack_sock_accept(f->s[1], lfd, (struct sockaddr *)&peer, &len);
+    assert_true(*sfd > lfd);
+    assert_int_equal(len, sizeof peer);
+    assert_memory_equal(&peer.sin_addr.s_addr, f->p.addr[0].bytes, 4);
+    return fd;
+}
+
+static void test_socket_transfer_and_close(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(false);
+    int lfd = server(f, 8080), sfd, cfd = connected(f, lfd, &sfd);
+    struct synack_sockets *c = f->s[0], *s = f->s[1];
+    assert_int_equal(synack_sock_send(c, cfd, "hello", 5, 0), 5);
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(50));
+    char buf[16];
+    assert_int_equal(synack_sock_recv(s, sfd, buf, sizeof buf, MSG_PEEK), 5);
+    assert_int_equal(synack_sock_read(s, sfd, buf, sizeof buf), 5);
+    assert_memory_equal(buf, "hello", 5);
+    assert_int_equal(synack_sock_recv(s, sfd, buf, sizeof buf, 0), -EAGAIN);
+    /* Half-close: the server reads the end of the stream and can still write. */
+    assert_int_equal(synack_sock_shutdown(c, cfd, SHUT_WR), 0);
+    assert_int_equal(synack_sock_shutdown(c, cfd, SHUT_WR), 0);
+    assert_int_equal(synack_sock_send(c, cfd, "x", 1, 0), -EPIPE);
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(50));
+    struct pollfd pf = {.fd = sfd, .events = POLLIN | POLLOUT | SYNACK_POLLRDHUP};
+    assert_int_equal(synack_sock_poll(s, &pf, 1, 0), 1);
+    assert_int_equal(pf.revents, POLLIN | POLLOUT | SYNACK_POLLRDHUP);
+    assert_int_equal(synack_sock_recv(s, sfd, buf, sizeof buf, 0), 0);
+    assert_int_equal(synack_sock_write(s, sfd, "bye", 3), 3);
+    assert_int_equal(synack_sock_close(s, sfd), 0);
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(50));
+    assert_int_equal(synack_sock_recv(c, cfd, buf, sizeof buf, 0), 3);
+    assert_int_equal(synack_sock_recv(c, cfd, buf, sizeof buf, 0), 0);
+    struct synack_tcp_info ti;
+    socklen_t len = sizeof ti;
+    assert_int_equal(synack_sock_getsockopt(c, cfd, IPPROTO_TCP, TCP_INFO, &ti, &len), 0);
+    assert_int_equal(ti.tcpi_state, 6); /* TIME-WAIT, in Linux's numbering */
+    assert_int_equal(ti.tcpi_options,
+                     SYNACK_TCPI_OPT_TIMESTAMPS | SYNACK_TCPI_OPT_SACK | SYNACK_TCPI_OPT_WSCALE);
+    assert_int_equal(synack_sock_close(c, cfd), 0);
+    assert_int_equal(synack_sock_close(c, cfd), -EBADF);
+    assert_int_equal(synack_sock_close(s, lfd), 0);
+    teardown(f);
+}
+
+static void test_socket_errors(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(false);
+    struct synack_sockets *c = f->s[0];
+    assert_int_equal(synack_socket(c, AF_INET6, SOCK_STREAM, 0), -EAFNOSUPPORT);
+    assert_int_equal(synack_socket(c, AF_INET, SOCK_DGRAM, 0), -EPROTOTYPE);
+    assert_int_equal(synack_socket(c, AF_INET, SOCK_STREAM, IPPROTO_UDP), -EPROTONOSUPPORT);
+    int fd = synack_socket(c, AF_INET, SOCK_STREAM, 0), v = 0;
+    char buf[4];
+    assert_int_equal(synack_sock_send(c, fd, "x", 1, 0), -ENOTCONN);
+    assert_int_equal(synack_sock_recv(c, fd, buf, 4, 0), -ENOTCONN);
+    assert_int_equal(synack_sock_shutdown(c, fd, SHUT_WR), -ENOTCONN);
+    assert_int_equal(synack_sock_shutdown(c, fd, 7), -EINVAL);
+    assert_int_equal(synack_sock_accept(c, fd, NULL, NULL), -EINVAL);
+    assert_int_equal(synack_sock_send(c, 99, "x", 1, 0), -EBADF);
+    socklen_t len = 2;
+    assert_int_equal(synack_sock_getsockopt(c, fd, SOL_SOCKET, SO_ERROR, &v, &len), -EINVAL);
+    len = sizeof v;
+    assert_int_equal(synack_sock_getsockopt(c, fd, SOL_SOCKET, 9999, &v, &len), -ENOPROTOOPT);
+    v = 10;
+    assert_int_equal(synack_sock_setsockopt(c, fd, IPPROTO_TCP, TCP_MAXSEG, &v, sizeof v), -EINVAL);
+    v = 0;
+    assert_int_equal(synack_sock_setsockopt(c, fd, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof v),
+                     -EINVAL);
+    assert_int_equal(synack_sock_fcntl(c, fd, F_GETFL, 0), O_RDWR);
+    assert_int_equal(synack_sock_fcntl(c, fd, F_SETFL, O_RDWR | O_NONBLOCK), 0);
+    assert_int_equal(synack_sock_fcntl(c, fd, F_GETFL, 0), O_RDWR | O_NONBLOCK);
+    /* Addresses. */
+    struct sockaddr_in mine = sin_of(&f->p.addr[0], 5000), other = sin_of(&f->p.addr[1], 5000);
+    assert_int_equal(synack_sock_bind(c, fd, SA(other), sizeof other), -EADDRNOTAVAIL);
+    assert_int_equal(synack_sock_bind(c, fd, SA(mine), 4), -EINVAL);
+    assert_int_equal(synack_sock_bind(c, fd, SA(mine), sizeof mine), 0);
+    assert_int_equal(synack_sock_bind(c, fd, SA(mine), sizeof mine), -EINVAL);
+    int fd2 = synack_socket(c, AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(synack_sock_bind(c, fd2, SA(mine), sizeof mine), -EADDRINUSE);
+    assert_int_equal(synack_sock_listen(c, fd, 1), 0);
+    int one = 1;
+    synack_sock_setsockopt(c, fd2, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    assert_int_equal(synack_sock_bind(c, fd2, SA(mine), sizeof mine), -EADDRINUSE); /* listener */
+    assert_int_equal(synack_sock_recv(c, fd, buf, 4, 0), -ENOTCONN);
+    assert_int_equal(synack_sock_connect(c, fd, SA(other), sizeof other), -EISCONN);
+    /* A refused connect: SO_ERROR tells, once. */
+    int fd3 = synack_socket(c, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    assert_int_equal(synack_sock_connect(c, fd3, SA(other), sizeof other), -EINPROGRESS);
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(50));
+    struct pollfd pf = {.fd = fd3, .events = POLLOUT};
+    assert_int_equal(synack_sock_poll(c, &pf, 1, 0), 1);
+    assert_true(pf.revents & POLLERR);
+    assert_int_equal(synack_sock_getsockopt(c, fd3, SOL_SOCKET, SO_ERROR, &v, &len), 0);
+    assert_int_equal(v, ECONNREFUSED);
+    assert_int_equal(synack_sock_getsockopt(c, fd3, SOL_SOCKET, SO_ERROR, &v, &len), 0);
+    assert_int_equal(v, 0);
+    teardown(f);
+}
+
+/* The peer's RST: the error once, then EPIPE for writes and end of stream for reads. */
+static void test_socket_reset(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(false);
+    int lfd = server(f, 8080), sfd, cfd = connected(f, lfd, &sfd);
+    struct synack_sockets *c = f->s[0], *s = f->s[1];
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    assert_int_equal(synack_sock_setsockopt(s, sfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
+    assert_int_equal(synack_sock_close(s, sfd), 0); /* abort: RST */
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(50));
+    char buf[4];
+    assert_int_equal(synack_sock_recv(c, cfd, buf, 4, 0), -ECONNRESET);
+    assert_int_equal(synack_sock_recv(c, cfd, buf, 4, 0), 0);
+    assert_int_equal(synack_sock_send(c, cfd, "x", 1, 0), -EPIPE);
+    teardown(f);
+}
+
+struct blocked {
+    struct synack_sockets *set;
+    int fd;
+    atomic_int result;
+    atomic_bool done;
+};
+
+static void *blocking_accept(void *arg)
+{
+    struct blocked *b = arg;
+    atomic_store(&b->result, synack_sock_accept(b->set, b->fd, NULL, NULL));
+    atomic_store(&b->done, true);
+    return NULL;
+}
+
+static void *blocking_recv(void *arg)
+{
+    struct blocked *b = arg;
+    char buf[64];
+    atomic_store(&b->result, (int)synack_sock_recv(b->set, b->fd, buf, sizeof buf, MSG_WAITALL));
+    atomic_store(&b->done, true);
+    return NULL;
+}
+
+static bool sleeping(struct synack_sockets *set)
+{
+    synack_sockets_lock(set);
+    bool any = set->waiters != NULL;
+    synack_sockets_unlock(set);
+    return any;
+}
+
+/* Threads mode: blocking calls sleep on the condition variable until the stack, driven by this
+ * thread, gives them what they wait for. */
+static void test_socket_blocking_threads(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(true);
+    int lfd = server(f, 8080);
+    struct blocked acc = {.set = f->s[1], .fd = lfd};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, blocking_accept, &acc), 0);
+    for (int i = 0; i < 100000 && !sleeping(f->s[1]); i++)
+        sched_yield();
+    assert_true(sleeping(f->s[1]));
+    int cfd = synack_socket(f->s[0], AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in to = sin_of(&f->p.addr[1], 8080);
+    assert_int_equal(synack_sock_connect(f->s[0], cfd, SA(to), sizeof to), -EINPROGRESS);
+    for (int i = 0; i < 100 && !atomic_load(&acc.done); i++) {
+        synack_sockets_lock(f->s[0]);
+        synack_sockets_lock(f->s[1]);
+        pair_run(&f->p, f->p.now + SYNACK_MSEC(5));
+        synack_sockets_unlock(f->s[1]);
+        synack_sockets_unlock(f->s[0]);
+        for (int k = 0; k < 1000 && !atomic_load(&acc.done); k++)
+            sched_yield();
+    }
+    pthread_join(t, NULL);
+    int sfd = atomic_load(&acc.result);
+    assert_int_equal(sfd, lfd + 1);
+    /* A blocking recv with MSG_WAITALL gathers two sends. */
+    struct blocked rcv = {.set = f->s[1], .fd = sfd};
+    assert_int_equal(pthread_create(&t, NULL, blocking_recv, &rcv), 0);
+    char data[64];
+    memset(data, 'a', sizeof data);
+    assert_int_equal(synack_sock_send(f->s[0], cfd, data, 20, 0), 20);
+    for (int i = 0; i < 200 && !atomic_load(&rcv.done); i++) {
+        if (i == 20) synack_sock_send(f->s[0], cfd, data, 44, 0);
+        synack_sockets_lock(f->s[0]);
+        synack_sockets_lock(f->s[1]);
+        pair_run(&f->p, f->p.now + SYNACK_MSEC(5));
+        synack_sockets_unlock(f->s[1]);
+        synack_sockets_unlock(f->s[0]);
+        for (int k = 0; k < 1000 && !atomic_load(&rcv.done); k++)
+            sched_yield();
+    }
+    pthread_join(t, NULL);
+    assert_int_equal(atomic_load(&rcv.result), 64);
+    teardown(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_socket_transfer_and_close),
+        cmocka_unit_test(test_socket_errors),
+        cmocka_unit_test(test_socket_reset),
+        cmocka_unit_test(test_socket_blocking_threads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
