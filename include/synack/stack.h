@@ -30,7 +30,11 @@ struct synack_config {
     bool opt_sack;                    /* offer SACK-permitted (RFC 2018) */
     bool ts_tolerate_missing;         /* accept segments without TSopt once timestamps are on (Linux
                                        * does); default off: RFC 7323 §3.2's SHOULD drop, as FreeBSD */
-    bool rfc5961;         /* challenge ACKs for in-window RST/SYN (RFC 5961), default on */
+    /* RFC 5961, each part on by default (FreeBSD's insecure_rst / insecure_syn turn 1 and 2 off):
+     * a RST in the window but not at RCV.NXT (§3.2), and a SYN in a synchronized state (§4.2),
+     * draw a challenge ACK instead of resetting; an ACK older than SND.UNA - MAX.SND.WND is
+     * dropped with an ACK (§5.2). */
+    bool rfc5961_rst, rfc5961_syn, rfc5961_ack;
     unsigned syn_backlog; /* half-open connections per listener (default 128) */
     unsigned max_conns;   /* connections per stack, 0 = unlimited */
     uint16_t ephemeral_lo, ephemeral_hi; /* local port range for connect (default 49152-65535) */

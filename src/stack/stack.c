@@ -28,7 +28,7 @@ void synack_config_init(struct synack_config *cfg)
     cfg->opt_wscale = true;
     cfg->opt_timestamps = true;
     cfg->opt_sack = true;
-    cfg->rfc5961 = true;
+    cfg->rfc5961_rst = cfg->rfc5961_syn = cfg->rfc5961_ack = true;
     cfg->syn_backlog = 128;
     cfg->max_conns = 0;
     cfg->ephemeral_lo = 49152;

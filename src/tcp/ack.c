@@ -110,7 +110,7 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
     uint32_t ack = seg->tcp.ack;
     if (c->state == SYNACK_SYN_RECEIVED && !ack_syn_received(c, seg, now)) return false;
     /* RFC 5961 §5.2: acceptable only within (SND.UNA - MAX.SND.WND) =< SEG.ACK. */
-    if (s->cfg.rfc5961 && sy_seq_lt(ack, c->snd_una - c->max_snd_wnd)) {
+    if (s->cfg.rfc5961_ack && sy_seq_lt(ack, c->snd_una - c->max_snd_wnd)) {
         sy_stack_drop(s, c, SYNACK_DROP_ACK_OLD, now);
         sy_send_ack(c, now);
         return false;

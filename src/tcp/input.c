@@ -109,7 +109,7 @@ static bool check_sequence(struct synack_conn *c, const struct sy_seg *seg, syna
 static void check_rst(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now)
 {
     struct synack_stack *s = c->stack;
-    if (s->cfg.rfc5961 && seg->tcp.seq != c->rcv_nxt) {
+    if (s->cfg.rfc5961_rst && seg->tcp.seq != c->rcv_nxt) {
         sy_stack_drop(s, c, SYNACK_DROP_RST_CHALLENGED, now);
         sy_send_ack(c, now); /* challenge ACK */
         return;
@@ -150,7 +150,7 @@ static void check_syn(struct synack_conn *c, synack_time_t now)
         sy_listen_return(c, SYNACK_CAUSE_RCV_SYN, now);
         return;
     }
-    if (s->cfg.rfc5961) {
+    if (s->cfg.rfc5961_syn) {
         sy_stack_drop(s, c, SYNACK_DROP_SYN_CHALLENGED, now);
         sy_send_ack(c, now);
         return;

@@ -72,6 +72,7 @@ static void test_established_data_is_acked_and_readable(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MAY-13 */
 static void test_established_out_of_order_data_gets_immediate_duplicate_ack(void **state)
 {
     (void)state;
@@ -177,6 +178,7 @@ static void test_established_acceptability_empty_segment_zero_window(void **stat
 }
 
 /* §3.10.7.4, data, RCV.WND > 0: the first or the last byte inside the window. */
+/* RFC9293: SHLD-14 */
 static void test_established_acceptability_data_open_window(void **state)
 {
     (void)state;
@@ -216,6 +218,7 @@ static void test_established_acceptability_data_open_window(void **state)
 }
 
 /* §3.10.7.4, data, RCV.WND = 0: not acceptable; the text is never taken. */
+/* RFC9293: MAY-8 */
 static void test_established_acceptability_data_zero_window(void **state)
 {
     (void)state;
@@ -257,6 +260,7 @@ static void test_established_unacceptable_segment_ack_ignored_zero_window_ack_ta
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-12 */
 static void test_established_rst_at_rcv_nxt_resets(void **state)
 {
     (void)state;
@@ -311,7 +315,7 @@ static void test_established_rst_in_window_resets_without_rfc5961(void **state)
     (void)state;
     struct synack_config cfg;
     synack_config_init(&cfg);
-    cfg.rfc5961 = false;
+    cfg.rfc5961_rst = false;
     struct fsm f;
     fsm_init(&f, &cfg);
     fsm_established(&f);
@@ -363,7 +367,7 @@ static void test_established_syn_in_window_resets_without_rfc5961(void **state)
     (void)state;
     struct synack_config cfg;
     synack_config_init(&cfg);
-    cfg.rfc5961 = false;
+    cfg.rfc5961_syn = false;
     struct fsm f;
     fsm_init(&f, &cfg);
     fsm_established(&f);
@@ -435,6 +439,7 @@ static void test_established_duplicate_and_old_acks_are_ignored(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MAY-12 */
 static void test_established_ack_older_than_max_window_gets_challenge_ack(void **state)
 {
     (void)state;
@@ -450,6 +455,7 @@ static void test_established_ack_older_than_max_window_gets_challenge_ack(void *
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-15, MUST-61, SHLD-27, SHLD-28 */
 static void test_established_send_segments_at_default_mss_536(void **state)
 {
     (void)state;
@@ -474,6 +480,7 @@ static void test_established_send_segments_at_default_mss_536(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-14, MUST-16, SHLD-28 */
 static void test_established_send_segments_at_peer_mss_option(void **state)
 {
     (void)state;
@@ -496,6 +503,7 @@ static void test_established_send_segments_at_peer_mss_option(void **state)
 /* The peer's window limits sending; a window-limited piece smaller than an MSS and than half
  * the largest window the peer offered (8192 in its SYN,ACK) waits: sender-side silly window
  * avoidance, RFC 9293 §3.8.6.2.1. */
+/* RFC9293: MUST-38 */
 static void test_established_send_limited_by_peer_window(void **state)
 {
     (void)state;
@@ -537,6 +545,7 @@ static void test_established_window_update_sends_waiting_data(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-19 */
 static void test_established_data_retransmitted_from_snd_una_on_rto(void **state)
 {
     (void)state;
@@ -572,6 +581,7 @@ static void test_established_data_retransmitted_from_snd_una_on_rto(void **state
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-36, SHLD-29 */
 static void test_established_zero_window_probe_after_rto(void **state)
 {
     (void)state;
@@ -630,6 +640,7 @@ static void test_established_zero_window_probe_accepted_moves_on(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-37 */
 static void test_established_zero_window_probes_answered_never_time_out(void **state)
 {
     (void)state;
@@ -670,6 +681,7 @@ static void test_established_fin_moves_to_close_wait_with_ack(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-12 */
 static void test_established_recv_returns_zero_after_peer_fin(void **state)
 {
     (void)state;
@@ -761,6 +773,7 @@ static void test_established_abort_sends_rst_at_snd_nxt(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: SHLD-3, MAY-1 */
 static void test_established_close_with_unread_data_sends_rst(void **state)
 {
     (void)state;
@@ -814,7 +827,7 @@ static void test_established_rst_at_rcv_nxt_resets_with_zero_window(void **state
 /* §3.8.3: with the default settings a peer that never answers is given up on (R2) only after
  * more than 100 seconds of retransmissions with exponential backoff, each one reported as an
  * event, and the application hears ETIMEDOUT. */
-/* RFC9293: MUST-20, SHLD-11, MUST-19 */
+/* RFC9293: MUST-19, MUST-20, SHLD-9, SHLD-11 */
 static void test_established_default_retries_give_up_after_more_than_100_s(void **state)
 {
     (void)state;

@@ -70,6 +70,7 @@ static void test_syn_received_ack_establishes_active_open(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-10 */
 static void test_syn_received_peer_syn_ack_completes_simultaneous_open(void **state)
 {
     (void)state;
@@ -180,6 +181,7 @@ static void test_syn_received_segment_without_ack_bit_is_dropped(void **state)
 
 /* ---- RST ---- */
 
+/* RFC9293: MUST-11 */
 static void test_syn_received_rst_in_window_returns_to_listen(void **state)
 {
     (void)state;
@@ -213,6 +215,7 @@ static void test_syn_received_rst_in_window_returns_to_listen(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-11 */
 static void test_syn_received_active_rst_in_window_is_connection_refused(void **state)
 {
     (void)state;
@@ -260,7 +263,7 @@ static void test_syn_received_rst_in_window_resets_without_rfc5961(void **state)
     (void)state;
     struct synack_config cfg;
     synack_config_init(&cfg);
-    cfg.rfc5961 = false;
+    cfg.rfc5961_rst = false;
     struct fsm f;
     fsm_init(&f, &cfg);
     fsm_syn_received(&f);
@@ -338,6 +341,7 @@ static void test_syn_received_unacceptable_segment_gets_syn_ack(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-11 */
 static void test_syn_received_passive_in_window_syn_returns_to_listen(void **state)
 {
     (void)state;
@@ -357,6 +361,7 @@ static void test_syn_received_passive_in_window_syn_returns_to_listen(void **sta
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-11 */
 static void test_syn_received_active_in_window_syn_gets_challenge_ack(void **state)
 {
     (void)state;

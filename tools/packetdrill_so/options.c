@@ -7,7 +7,7 @@
  *   idle_limit_ms=N       virtual time netdev_receive waits with nothing queued and no timer
  *                         pending before it fails the script (default 10000)
  *   seed=N mss=N rcvbuf=N sndbuf=N initial_window=N delack_ms=N rto_initial_ms=N rto_min_ms=N
- *   msl_ms=N syn_retries=N sack=0|1 timestamps=0|1 wscale=0|1 rfc5961=0|1 nodelay=0|1
+ *   msl_ms=N syn_retries=N sack=0|1 timestamps=0|1 wscale=0|1 rfc5961_rst|_syn|_ack=0|1 nodelay=0|1
  *   cc=cubic|newreno      the stack's settings (struct synack_config)
  */
 #include "adapter.h"
@@ -79,7 +79,9 @@ static const struct pd_setting settings[] = {
     SETTING("sack", PD_BOOL, opt_sack),
     SETTING("timestamps", PD_BOOL, opt_timestamps),
     SETTING("wscale", PD_BOOL, opt_wscale),
-    SETTING("rfc5961", PD_BOOL, rfc5961),
+    SETTING("rfc5961_rst", PD_BOOL, rfc5961_rst),
+    SETTING("rfc5961_syn", PD_BOOL, rfc5961_syn),
+    SETTING("rfc5961_ack", PD_BOOL, rfc5961_ack),
     SETTING("nodelay", PD_BOOL, nodelay),
 };
 
