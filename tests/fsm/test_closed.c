@@ -173,6 +173,7 @@ static void test_closed_rst_reply_is_reported_with_reason(void **state)
 
 /* ---- user calls on a connection that became CLOSED ---- */
 
+/* RFC9293: MUST-12 */
 static void test_closed_after_rst_send_and_recv_report_connection_reset(void **state)
 {
     (void)state;
@@ -259,6 +260,7 @@ static void test_closed_connection_answers_segments_like_no_connection(void **st
 
 /* ---- malformed packets: dropped, counted by reason, never answered ---- */
 
+/* RFC9293: MUST-3 */
 static void test_closed_bad_tcp_checksum_is_dropped_without_reply(void **state)
 {
     (void)state;
@@ -280,6 +282,7 @@ static void test_closed_bad_tcp_checksum_is_dropped_without_reply(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-3 */
 static void test_closed_bad_tcp_checksum_for_no_connection_gets_no_rst(void **state)
 {
     (void)state;
@@ -375,6 +378,7 @@ static void test_closed_packet_for_another_address_is_dropped_without_reply(void
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-63 */
 static void test_closed_segment_from_multicast_source_gets_no_rst(void **state)
 {
     (void)state;

@@ -170,6 +170,7 @@ static void test_fin_wait_1_fin_retransmitted_at_default_rto(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-20, MUST-21 */
 static void test_fin_wait_1_gives_up_after_data_retries_with_etimedout(void **state)
 {
     (void)state;

@@ -76,6 +76,7 @@ static void test_icmp_echo_request_is_answered(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-55 */
 static void test_icmp_bad_and_ignored_messages_are_counted(void **state)
 {
     (void)state;
@@ -100,6 +101,7 @@ static void test_icmp_bad_and_ignored_messages_are_counted(void **state)
 }
 
 /* Port unreachable answering our SYN: a hard error while opening, "connection refused". */
+/* RFC9293: MUST-54, SHLD-26 */
 static void test_icmp_port_unreachable_refuses_a_connect(void **state)
 {
     (void)state;
@@ -117,6 +119,7 @@ static void test_icmp_port_unreachable_refuses_a_connect(void **state)
 
 /* Host unreachable while opening is soft: the SYN goes on being sent; when the tries run out the
  * application hears "host unreachable", not "timed out". */
+/* RFC9293: MUST-56, SHLD-25 */
 static void test_icmp_host_unreachable_is_soft_while_connecting(void **state)
 {
     (void)state;
@@ -138,6 +141,7 @@ static void test_icmp_host_unreachable_is_soft_while_connecting(void **state)
 }
 
 /* Established: even port unreachable is soft (RFC 5461 §4); the data goes on. */
+/* RFC9293: MUST-47, SHLD-25, SHLD-26 */
 static void test_icmp_hard_error_is_soft_when_established(void **state)
 {
     (void)state;
@@ -184,6 +188,7 @@ static void test_icmp_time_exceeded_and_parameter_problem_are_soft(void **state)
 
 /* RFC 5927 §4.1: an error must quote a sequence number in flight (SND.UNA =< seq < SND.MAX);
  * one quoting another connection or old data is ignored. */
+/* RFC9293: MUST-54 */
 static void test_icmp_errors_outside_the_flight_are_ignored(void **state)
 {
     (void)state;
@@ -209,6 +214,7 @@ static void test_icmp_errors_outside_the_flight_are_ignored(void **state)
 
 /* RFC 1191: "fragmentation needed" with a next-hop MTU of 1000 lowers the MSS to 960, and what
  * is unacknowledged goes again at that size. */
+/* RFC9293: MUST-16, MUST-54 */
 static void test_icmp_frag_needed_lowers_mss_and_resends(void **state)
 {
     (void)state;

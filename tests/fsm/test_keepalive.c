@@ -20,6 +20,7 @@ static void keepalive_cfg(struct synack_config *cfg)
     cfg->keepcnt = 3;
 }
 
+/* RFC9293: MUST-25 */
 static void test_keepalive_off_by_default_sends_nothing(void **state)
 {
     (void)state;
@@ -33,6 +34,7 @@ static void test_keepalive_off_by_default_sends_nothing(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-26, MUST-27, SHLD-12, MAY-5 */
 static void test_keepalive_probe_after_idle_and_answer_resets(void **state)
 {
     (void)state;
@@ -56,6 +58,7 @@ static void test_keepalive_probe_after_idle_and_answer_resets(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-29 */
 static void test_keepalive_unanswered_probes_time_out_with_rst(void **state)
 {
     (void)state;
@@ -76,6 +79,7 @@ static void test_keepalive_unanswered_probes_time_out_with_rst(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-24 */
 static void test_keepalive_per_connection_switch(void **state)
 {
     (void)state;
@@ -147,6 +151,7 @@ static void test_keepalive_not_sent_while_data_is_outstanding(void **state)
 }
 
 /* Unacknowledged data for user_timeout ends the connection, even between two backed-off RTOs. */
+/* RFC9293: MUST-21 */
 static void test_user_timeout_ends_connection_with_unacked_data(void **state)
 {
     (void)state;

@@ -155,6 +155,7 @@ static void test_listen_syn_gets_syn_ack_and_child_enters_syn_received(void **st
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-15, SHLD-5, MAY-3 */
 static void test_listen_syn_without_options_gets_mss_only_and_snd_mss_536(void **state)
 {
     (void)state;
@@ -177,6 +178,7 @@ static void test_listen_syn_without_options_gets_mss_only_and_snd_mss_536(void *
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-1, MUST-14 */
 static void test_listen_syn_with_all_options_gets_them_back(void **state)
 {
     (void)state;
@@ -236,6 +238,7 @@ static void test_listen_syn_options_are_answered_one_by_one(void **state)
     }
 }
 
+/* RFC9293: MUST-67 */
 static void test_listen_options_we_do_not_offer_are_not_answered(void **state)
 {
     (void)state;
@@ -285,6 +288,7 @@ static void test_listen_syn_with_data_or_fin_acks_the_syn_only(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-16 */
 static void test_listen_peer_mss_is_clamped_to_what_our_device_carries(void **state)
 {
     (void)state;
@@ -468,6 +472,7 @@ static void test_listen_abort_enters_closed_without_segment(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-41 */
 static void test_listen_twice_on_same_port_is_eaddrinuse(void **state)
 {
     (void)state;

@@ -35,6 +35,7 @@ static void send_ts(struct fsm *f, uint32_t seq, uint32_t ts_val, const char *da
                   data ? strlen(data) : 0);
 }
 
+/* RFC9293: MUST-5 */
 static void test_paws_old_tsval_is_acked_and_dropped(void **state)
 {
     (void)state;

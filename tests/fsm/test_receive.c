@@ -22,6 +22,7 @@ static void sack_established(struct fsm *f)
     fsm_expect(f, ACK, f->iss + 1, f->peer_nxt);
 }
 
+/* RFC9293: SHLD-31 */
 static void test_receive_out_of_order_held_sacked_and_delivered(void **state)
 {
     (void)state;
@@ -54,6 +55,7 @@ static void test_receive_out_of_order_held_sacked_and_delivered(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: SHLD-31 */
 static void test_receive_early_fin_taken_when_hole_fills(void **state)
 {
     (void)state;
@@ -77,6 +79,7 @@ static void test_receive_early_fin_taken_when_hole_fills(void **state)
 static uint8_t full[1460]; /* a full-sized segment: our MSS, no options in use */
 
 /* One full-sized segment: the ACK waits exactly delack_timeout (§3.8.6.3). */
+/* RFC9293: MUST-40, SHLD-18 */
 static void test_receive_delayed_ack_after_timeout(void **state)
 {
     (void)state;
@@ -97,6 +100,7 @@ static void test_receive_delayed_ack_after_timeout(void **state)
 }
 
 /* The second full-sized segment is ACKed at once (RFC 1122 §4.2.3.2). */
+/* RFC9293: MUST-58, MUST-59, SHLD-19 */
 static void test_receive_every_second_full_segment_acked_at_once(void **state)
 {
     (void)state;
@@ -114,6 +118,7 @@ static void test_receive_every_second_full_segment_acked_at_once(void **state)
 }
 
 /* Data we send carries the ACK: the delayed one is not sent afterwards. */
+/* RFC9293: MUST-58 */
 static void test_receive_delayed_ack_rides_on_data(void **state)
 {
     (void)state;

@@ -139,6 +139,7 @@ static void sack_dupack(struct fsm *f, uint32_t left, uint32_t right)
     fsm_send_opts(f, ACK, f->peer_nxt, f->iss + 1, FSM_PEER_WND, &o, NULL, 0);
 }
 
+/* RFC9293: MUST-5 */
 static void test_recovery_sack_enters_on_first_lost_hole(void **state)
 {
     (void)state;

@@ -9,6 +9,7 @@
 
 #include "fsm.h"
 
+/* RFC9293: MUST-60, MUST-61, SHLD-7, SHLD-27, MAY-16 */
 static void test_send_nagle_holds_small_segment_while_data_is_unacked(void **state)
 {
     (void)state;
@@ -27,6 +28,7 @@ static void test_send_nagle_holds_small_segment_while_data_is_unacked(void **sta
     fsm_free(&f);
 }
 
+/* RFC9293: SHLD-7 */
 static void test_send_nagle_lets_full_segments_go(void **state)
 {
     (void)state;
@@ -42,6 +44,7 @@ static void test_send_nagle_lets_full_segments_go(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-17 */
 static void test_send_nodelay_sends_small_segments_at_once(void **state)
 {
     (void)state;
@@ -58,6 +61,7 @@ static void test_send_nodelay_sends_small_segments_at_once(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-17 */
 static void test_send_set_nodelay_pushes_held_data(void **state)
 {
     (void)state;
@@ -73,6 +77,7 @@ static void test_send_set_nodelay_pushes_held_data(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-60 */
 static void test_send_close_pushes_held_data_with_the_fin(void **state)
 {
     (void)state;

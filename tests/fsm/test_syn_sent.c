@@ -55,6 +55,7 @@ static bool last_out_from(const struct fsm *f, const struct synack_addr *a)
     return false;
 }
 
+/* RFC9293: MUST-14, MUST-67, SHLD-5 */
 static void test_syn_sent_connect_sends_syn_with_our_options(void **state)
 {
     (void)state;
@@ -81,6 +82,7 @@ static void test_syn_sent_connect_sends_syn_with_our_options(void **state)
 
 /* ---- fourth step, our SYN ACKed: ESTABLISHED ---- */
 
+/* RFC9293: MUST-65 */
 static void test_syn_sent_syn_ack_establishes_and_sends_ack(void **state)
 {
     (void)state;
@@ -266,6 +268,7 @@ static void test_syn_sent_rst_with_syn_and_acceptable_ack_is_refused(void **stat
 
 /* ---- fourth step, our SYN not ACKed: simultaneous open ---- */
 
+/* RFC9293: MUST-10 */
 static void test_syn_sent_bare_syn_enters_syn_received_with_syn_ack(void **state)
 {
     (void)state;
@@ -340,6 +343,7 @@ static void test_syn_sent_segment_without_syn_or_rst_is_dropped(void **state)
 
 /* ---- options: on only when both SYNs carry them ---- */
 
+/* RFC9293: MUST-65 */
 static void test_syn_sent_all_options_negotiated_when_both_offer(void **state)
 {
     (void)state;
@@ -367,6 +371,7 @@ static void test_syn_sent_all_options_negotiated_when_both_offer(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-65 */
 static void test_syn_sent_options_off_when_peer_does_not_offer(void **state)
 {
     (void)state;
@@ -514,7 +519,7 @@ static void test_syn_sent_connect_twice_on_same_tuple_is_eaddrinuse(void **state
 /* ISN = M + F(localip, localport, remoteip, remoteport, secretkey): M ticks every 4 us, so the
  * same 4-tuple 4 ms later starts 1000 higher (MUST-8); F differs by 4-tuple (SHLD-1) and by the
  * stack's secret, so the ISN of one connection tells nothing of another's (MUST-9). */
-/* RFC9293: MUST-8, SHLD-1, MUST-9 */
+/* RFC9293: MUST-8, MUST-9, SHLD-1 */
 static void test_syn_sent_isn_is_a_clock_plus_a_keyed_hash(void **state)
 {
     (void)state;

@@ -11,6 +11,7 @@
 
 #include "fsm.h"
 
+/* RFC9293: MUST-13 */
 static void test_time_wait_lasts_exactly_two_msl(void **state)
 {
     (void)state;
@@ -52,6 +53,7 @@ static void test_time_wait_counts_from_entry(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-13 */
 static void test_time_wait_uses_configured_msl(void **state)
 {
     (void)state;
@@ -87,6 +89,7 @@ static void test_time_wait_frees_a_closed_handle_at_expiry(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-13 */
 static void test_time_wait_retransmitted_fin_restarts_timer(void **state)
 {
     (void)state;

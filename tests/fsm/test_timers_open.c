@@ -38,6 +38,7 @@ static struct fsm_seg connect_syn(struct fsm *f)
 
 /* ---- SYN-SENT ---- */
 
+/* RFC9293: MUST-22, MUST-47, SHLD-9 */
 static void test_timers_open_syn_backoff_then_etimedout(void **state)
 {
     (void)state;
@@ -82,6 +83,7 @@ static void test_timers_open_syn_backoff_then_etimedout(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-23 */
 static void test_timers_open_default_syn_retries_keep_trying_for_three_minutes(void **state)
 {
     (void)state;
@@ -168,6 +170,7 @@ static void test_timers_open_syn_ack_after_retransmission_stops_the_timer(void *
 
 /* ---- RFC 6298 §5.7 ---- */
 
+/* RFC9293: MUST-18 */
 static void test_timers_open_rto_is_3s_after_retransmitted_syn(void **state)
 {
     (void)state;
@@ -190,6 +193,7 @@ static void test_timers_open_rto_is_3s_after_retransmitted_syn(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: MUST-18 */
 static void test_timers_open_rto_from_sample_without_syn_retransmission(void **state)
 {
     (void)state;
@@ -209,6 +213,7 @@ static void test_timers_open_rto_from_sample_without_syn_retransmission(void **s
 
 /* ---- SYN-RECEIVED ---- */
 
+/* RFC9293: MUST-22 */
 static void test_timers_open_syn_ack_backoff_then_child_removed(void **state)
 {
     (void)state;

@@ -37,6 +37,7 @@ static const struct fsm_seg *expect_probe(struct fsm *f, uint32_t seq, uint8_t o
 }
 
 /* Probes back off on their own: after the window opens, the data goes with the RTO it had. */
+/* RFC9293: MUST-37, SHLD-29, SHLD-30 */
 static void test_window_probe_backoff_leaves_rto_alone(void **state)
 {
     (void)state;
@@ -109,6 +110,7 @@ static void rto_max_800ms(struct synack_config *cfg)
 }
 
 /* The probe interval doubles up to rto_max and stays there. */
+/* RFC9293: SHLD-30 */
 static void test_window_probe_interval_capped_at_rto_max(void **state)
 {
     (void)state;
@@ -134,6 +136,7 @@ static void test_window_probe_interval_capped_at_rto_max(void **state)
 
 /* The window closes as the peer ACKs the last octet in flight: the retransmission timer stops
  * and the persist timer takes over, probing with the next unsent octet. */
+/* RFC9293: MUST-36 */
 static void test_window_closed_by_ack_starts_persist(void **state)
 {
     (void)state;
@@ -164,6 +167,7 @@ static void test_window_closed_by_ack_starts_persist(void **state)
 
 /* §3.8.6.2.1: a window smaller than a segment and than half the largest the peer offered holds
  * the data back; the persist timer's override sends what fits. */
+/* RFC9293: MUST-38, MUST-60 */
 static void test_window_small_window_override_sends_what_fits(void **state)
 {
     (void)state;
@@ -195,6 +199,7 @@ static void our_mss_1000_rcvbuf_4096(struct synack_config *cfg)
 
 /* §3.8.6.2.2: after a full window, reads open it again; the window update goes only once the
  * right edge can move by min(RCV.BUFF / 2, MSS) = 1000 octets, and it announces all the room. */
+/* RFC9293: MUST-39, SHLD-14 */
 static void test_window_update_after_reads_waits_for_an_mss(void **state)
 {
     (void)state;
@@ -237,6 +242,7 @@ static void test_window_update_after_reads_waits_for_an_mss(void **state)
 }
 
 /* RFC 7323 §2: with window scaling a 1 MiB buffer is offered whole, in both directions. */
+/* RFC9293: MUST-1, REC-1 */
 static void test_window_scaled_above_64k(void **state)
 {
     (void)state;
@@ -307,7 +313,7 @@ static void test_window_shrunk_by_the_peer(void **state)
 
 /* The window shrinks to zero with data in flight beyond it: after the timeout the sender probes
  * the closed window as usual (§3.8.6, MUST-35), and resumes when it opens. */
-/* RFC9293: MUST-35 */
+/* RFC9293: MUST-34, MUST-35 */
 static void test_window_shrunk_to_zero_is_probed(void **state)
 {
     (void)state;

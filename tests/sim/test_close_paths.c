@@ -157,6 +157,7 @@ static void test_close_paths_half_close_server_keeps_sending(void **state)
     pair_free(&p);
 }
 
+/* RFC9293: MUST-10 */
 static void test_close_paths_simultaneous_open_via_syn_received(void **state)
 {
     (void)state;

@@ -93,6 +93,7 @@ static void test_cubic_fast_convergence_lowers_w_max(void **state)
  * ACK 3, of 2 segments, at t = 100 s (convex, §4.5): W_cubic(100.1) = 0.4 * 95.88^3 + 100 =
  * 352,690 > 1.5 * 70.435 = 105.65, so target = 105.65 and cwnd += (0.5 * 70.435) / 70.435 * 2 =
  * 1 segment -> 71435 bytes. */
+/* RFC9293: MAY-18 */
 static void test_cubic_k_target_at_k_and_convex_cap(void **state)
 {
     (void)state;

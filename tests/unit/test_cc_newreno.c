@@ -29,6 +29,7 @@ static void ack_n(struct sy_cc *cc, int n, uint32_t bytes)
 
 /* The registry: each enum value names its module; CUBIC is the default (issue 3 item 4), so an
  * out-of-range value falls back to it. */
+/* RFC9293: MAY-18 */
 static void test_cc_lookup_names_each_algorithm(void **state)
 {
     (void)state;
@@ -66,6 +67,7 @@ static void test_newreno_init_state(void **state)
 
 /* RFC 3465 §2.2: slow start counts bytes, not ACKs: an ACK of 500 bytes adds 500, not an SMSS;
  * an ACK of 3000 adds L*SMSS = 2000. 10000 + 500 + 2000 = 12500. */
+/* RFC9293: MUST-19 */
 static void test_newreno_slow_start_counts_bytes_not_acks(void **state)
 {
     (void)state;
@@ -102,6 +104,7 @@ static void test_newreno_slow_start_loss_recovery_cycle(void **state)
 
 /* RFC 3465 §2.1 with a stretch ACK: cwnd 10000, one ACK of 12000 bytes adds one SMSS only and
  * keeps 12000 - 10000 = 2000 counted; an ACK of 9000 then makes 11000 >= 11000 -> 12000, 0 kept. */
+/* RFC9293: MUST-19 */
 static void test_newreno_avoidance_stretch_ack_one_smss(void **state)
 {
     (void)state;

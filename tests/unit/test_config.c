@@ -34,6 +34,7 @@ static void test_config_defaults_pass(void **state)
     assert_int_equal(synack_config_check(NULL, &why), -EINVAL);
 }
 
+/* RFC9293: MUST-40 */
 static void test_config_each_bad_setting_is_named(void **state)
 {
     (void)state;

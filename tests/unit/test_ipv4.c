@@ -83,6 +83,7 @@ static void test_ipv4_ihl_past_end(void **state)
 }
 
 /* A header with options (IHL 6: four NOP bytes): payload starts after them. */
+/* RFC9293: MUST-50 */
 static void test_ipv4_with_options(void **state)
 {
     (void)state;

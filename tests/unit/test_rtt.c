@@ -24,6 +24,7 @@ static void test_rtt_initial_rto_before_any_sample(void **state)
 }
 
 /* §2.2: SRTT = R, RTTVAR = R/2, RTO = SRTT + max(G, 4 RTTVAR). */
+/* RFC9293: MUST-18 */
 static void test_rtt_first_sample(void **state)
 {
     (void)state;
@@ -40,6 +41,7 @@ static void test_rtt_first_sample(void **state)
 }
 
 /* §2.3: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R'| (old SRTT), then SRTT = 7/8 SRTT + 1/8 R'. */
+/* RFC9293: MUST-18 */
 static void test_rtt_subsequent_samples(void **state)
 {
     (void)state;
@@ -109,6 +111,7 @@ static void test_rtt_timestamp_samples_weigh_less(void **state)
 }
 
 /* §5.5: each timeout doubles the RTO, up to the maximum (§2.5). */
+/* RFC9293: MUST-19 */
 static void test_rtt_backoff_doubles_to_max(void **state)
 {
     (void)state;

@@ -124,6 +124,7 @@ static void test_tcp_data_offset_past_end(void **state)
                      SY_WIRE_BAD_DATA_OFF);
 }
 
+/* RFC9293: MUST-3 */
 static void test_tcp_bad_checksum(void **state)
 {
     (void)state;
@@ -143,6 +144,7 @@ static void test_tcp_bad_checksum(void **state)
 }
 
 /* A checksum-valid segment with a malformed option area is still rejected. */
+/* RFC9293: MUST-7 */
 static void test_tcp_bad_option_in_valid_segment(void **state)
 {
     (void)state;
@@ -161,6 +163,7 @@ static void test_tcp_bad_option_in_valid_segment(void **state)
 }
 
 /* Emitting the parsed SYN reproduces the captured bytes, checksum included. */
+/* RFC9293: MUST-2, MUST-69 */
 static void test_tcp_emit_matches_linux_syn(void **state)
 {
     (void)state;
@@ -174,6 +177,7 @@ static void test_tcp_emit_matches_linux_syn(void **state)
     assert_memory_equal(out, SYN_TCP, 40);
 }
 
+/* RFC9293: MUST-2 */
 static void test_tcp_emit_data_segment_known_answer(void **state)
 {
     (void)state;

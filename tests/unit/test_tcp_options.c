@@ -18,6 +18,7 @@ static enum sy_wire_err parse(const uint8_t *b, size_t len, struct sy_tcp_opts *
     return sy_tcp_options_parse(b, len, o);
 }
 
+/* RFC9293: MUST-4 */
 static void test_opts_parse_linux_syn(void **state)
 {
     (void)state;
@@ -31,6 +32,7 @@ static void test_opts_parse_linux_syn(void **state)
     assert_int_equal(o.sack_count, 0);
 }
 
+/* RFC9293: MUST-4 */
 static void test_opts_empty_and_nop_only(void **state)
 {
     (void)state;
@@ -43,6 +45,7 @@ static void test_opts_empty_and_nop_only(void **state)
 }
 
 /* RFC 9293 §3.2: End of Option List; whatever follows it is not parsed, even garbage. */
+/* RFC9293: MUST-4 */
 static void test_opts_eol_ends_parsing(void **state)
 {
     (void)state;
@@ -58,6 +61,7 @@ static void test_opts_eol_ends_parsing(void **state)
 }
 
 /* RFC 9293 §3.2: unknown kinds are skipped by their length field. */
+/* RFC9293: MUST-6 */
 static void test_opts_unknown_kind_skipped(void **state)
 {
     (void)state;
@@ -118,6 +122,7 @@ static void test_opts_stale_fields_cleared(void **state)
     assert_int_equal(o.mss, 0);
 }
 
+/* RFC9293: MUST-7 */
 static void test_opts_length_zero_or_one(void **state)
 {
     (void)state;
@@ -130,6 +135,7 @@ static void test_opts_length_zero_or_one(void **state)
     assert_int_equal(parse(mss0, sizeof(mss0), &o), SY_WIRE_BAD_OPTION);
 }
 
+/* RFC9293: MUST-7 */
 static void test_opts_overrun(void **state)
 {
     (void)state;
@@ -145,6 +151,7 @@ static void test_opts_overrun(void **state)
 }
 
 /* Each known option at a length other than its own; the buffer is big enough for the claim. */
+/* RFC9293: MUST-7 */
 static void test_opts_wrong_length_for_kind(void **state)
 {
     (void)state;
@@ -198,6 +205,7 @@ static void test_opts_sack_more_than_max_ignored(void **state)
 }
 
 /* Emitting the SYN's option set gives Linux's exact bytes. */
+/* RFC9293: MUST-68 */
 static void test_opts_emit_matches_linux_syn(void **state)
 {
     (void)state;
@@ -214,6 +222,7 @@ static void test_opts_emit_matches_linux_syn(void **state)
     assert_memory_equal(out, SYN_OPTS, 20);
 }
 
+/* RFC9293: MUST-68, MUST-69 */
 static void test_opts_emit_layouts(void **state)
 {
     (void)state;
