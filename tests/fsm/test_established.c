@@ -315,7 +315,7 @@ static void test_established_rst_in_window_resets_without_rfc5961(void **state)
     (void)state;
     struct synack_config cfg;
     synack_config_init(&cfg);
-    cfg.rfc5961 = false;
+    cfg.rfc5961_rst = false;
     struct fsm f;
     fsm_init(&f, &cfg);
     fsm_established(&f);
@@ -367,7 +367,7 @@ static void test_established_syn_in_window_resets_without_rfc5961(void **state)
     (void)state;
     struct synack_config cfg;
     synack_config_init(&cfg);
-    cfg.rfc5961 = false;
+    cfg.rfc5961_syn = false;
     struct fsm f;
     fsm_init(&f, &cfg);
     fsm_established(&f);

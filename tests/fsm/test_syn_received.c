@@ -263,7 +263,7 @@ static void test_syn_received_rst_in_window_resets_without_rfc5961(void **state)
     (void)state;
     struct synack_config cfg;
     synack_config_init(&cfg);
-    cfg.rfc5961 = false;
+    cfg.rfc5961_rst = false;
     struct fsm f;
     fsm_init(&f, &cfg);
     fsm_syn_received(&f);
