@@ -10,6 +10,12 @@ struct synack_stack;
 /* Congestion control algorithms (RFC 9438 CUBIC, RFC 5681/6582 NewReno). */
 enum synack_cc { SYNACK_CC_CUBIC = 0, SYNACK_CC_NEWRENO, SYNACK_CC_COUNT };
 
+/* The order and padding of TCP options on output (RFC 9293 §3.2 leaves both free). */
+enum synack_opt_layout {
+    SYNACK_OPTS_LINUX = 0, /* MSS, SACK-perm+TS, NOP+WS; NOP padding (Linux) */
+    SYNACK_OPTS_BSD,       /* MSS, WS, SACK-perm, TS, each aligned by NOPs; EOL padding
+                            * (FreeBSD's tcp_addoptions) */
+};
 /* Settings. synack_config_init() fills the documented defaults. */
 struct synack_config {
     uint64_t seed;     /* secret for ISNs (RFC 6528) and ephemeral ports; 0 = fixed default */
@@ -28,6 +34,7 @@ struct synack_config {
     bool opt_wscale;                  /* offer window scaling (RFC 7323 §2) */
     bool opt_timestamps;              /* offer timestamps (RFC 7323 §3) */
     bool opt_sack;                    /* offer SACK-permitted (RFC 2018) */
+    enum synack_opt_layout opt_layout; /* how options sit in the header (default LINUX) */
     bool ts_tolerate_missing;         /* accept segments without TSopt once timestamps are on (Linux
                                        * does); default off: RFC 7323 §3.2's SHOULD drop, as FreeBSD */
     /* RFC 5961, each part on by default (FreeBSD's insecure_rst / insecure_syn turn 1 and 2 off):

@@ -77,6 +77,8 @@ int synack_config_check(const struct synack_config *cfg, const char **why)
         bad = "sndbuf and rcvbuf must be from 1 byte to 1 GiB (RFC 7323 section 2.3)";
     else if (cfg->mss != 0 && cfg->mss < 64)
         bad = "mss must be 0 (from the device MTU) or at least 64";
+    else if ((unsigned)cfg->opt_layout > SYNACK_OPTS_BSD)
+        bad = "opt_layout must be SYNACK_OPTS_LINUX or SYNACK_OPTS_BSD";
     else if (cfg->initial_window == 0)
         bad = "initial_window must be at least one segment";
     else if ((unsigned)cfg->cc >= SYNACK_CC_COUNT)

@@ -25,6 +25,7 @@ void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_
     *o = (struct sy_tcp_opts){0};
     /* TCP_NOOPT: no options at all, as FreeBSD; the MSS option is a SHOULD (SHLD-5). */
     if (c->prm.noopt) return;
+    o->layout = (uint8_t)cfg->opt_layout;
     o->has = SY_OPT_MSS;
     o->mss = c->our_mss;
     /* On a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 §2.2, §3.2; RFC 2018 §2). */
@@ -89,7 +90,7 @@ static void sack_blocks(const struct synack_conn *c, struct sy_tcp_opts *o)
 
 void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now)
 {
-    *o = (struct sy_tcp_opts){0};
+    *o = (struct sy_tcp_opts){.layout = (uint8_t)c->stack->cfg.opt_layout};
     if (c->ts_ok) {
         o->has = SY_OPT_TS;
         o->ts_val = ts_now(c, now);

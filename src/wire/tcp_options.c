@@ -91,9 +91,64 @@ static size_t sack_blocks(const struct sy_tcp_opts *o)
     return o->sack_count > SY_TCP_MAX_SACK ? SY_TCP_MAX_SACK : o->sack_count;
 }
 
-/* Each group below is already a multiple of 4 bytes, so no trailing padding is needed. */
+/* BSD's layout: each option after NOPs that align it (MSS on a word, WS at an odd offset,
+ * SACK-perm at an even one, TS and SACK two bytes past a word), the end padded with EOLs.
+ * Writes to buf (at least 60 bytes) and returns the length. */
+static size_t emit_bsd(const struct sy_tcp_opts *o, uint8_t *buf)
+{
+    size_t n = 0;
+#define PAD_UNTIL(cond)                                                                            \
+    while (!(cond))                                                                                \
+    buf[n++] = SY_TCPOPT_NOP
+    if (o->has & SY_OPT_MSS) {
+        PAD_UNTIL(n % 4 == 0);
+        buf[n++] = SY_TCPOPT_MSS;
+        buf[n++] = LEN_MSS;
+        sy_put16(buf + n, o->mss);
+        n += 2;
+    }
+    if (o->has & SY_OPT_WSCALE) {
+        PAD_UNTIL(n % 2 == 1);
+        buf[n++] = SY_TCPOPT_WSCALE;
+        buf[n++] = LEN_WSCALE;
+        buf[n++] = o->wscale;
+    }
+    if (o->has & SY_OPT_SACK_PERM) {
+        PAD_UNTIL(n % 2 == 0);
+        buf[n++] = SY_TCPOPT_SACK_PERM;
+        buf[n++] = LEN_SACK_PERM;
+    }
+    if (o->has & SY_OPT_TS) {
+        PAD_UNTIL(n % 4 == 2);
+        buf[n++] = SY_TCPOPT_TS;
+        buf[n++] = LEN_TS;
+        sy_put32(buf + n, o->ts_val);
+        sy_put32(buf + n + 4, o->ts_ecr);
+        n += 8;
+    }
+    size_t blocks = sack_blocks(o);
+    if (blocks) {
+        PAD_UNTIL(n % 4 == 2);
+        buf[n++] = SY_TCPOPT_SACK;
+        buf[n++] = (uint8_t)(2 + blocks * LEN_SACK_BLOCK);
+        for (size_t i = 0; i < blocks; i++, n += LEN_SACK_BLOCK) {
+            sy_put32(buf + n, o->sack[i].left);
+            sy_put32(buf + n + 4, o->sack[i].right);
+        }
+    }
+#undef PAD_UNTIL
+    while (n % 4)
+        buf[n++] = SY_TCPOPT_EOL;
+    return n;
+}
+
+/* Linux's groups below are each a multiple of 4 bytes, so no trailing padding is needed. */
 size_t sy_tcp_options_len(const struct sy_tcp_opts *o)
 {
+    if (o->layout == SY_OPT_LAYOUT_BSD) {
+        uint8_t scratch[64];
+        return emit_bsd(o, scratch);
+    }
     size_t len = 0;
     if (o->has & SY_OPT_MSS) len += 4;
     if (o->has & (SY_OPT_TS | SY_OPT_SACK_PERM))
@@ -152,6 +207,11 @@ size_t sy_tcp_options_emit(const struct sy_tcp_opts *o, uint8_t *buf, size_t cap
     size_t len = sy_tcp_options_len(o);
     if (len > SY_TCPOPT_MAX_LEN || len > cap) return (size_t)-1;
 
+    if (o->layout == SY_OPT_LAYOUT_BSD) {
+        uint8_t scratch[64];
+        memcpy(buf, scratch, emit_bsd(o, scratch));
+        return len;
+    }
     uint8_t *p = buf;
     if (o->has & SY_OPT_MSS) {
         *p++ = SY_TCPOPT_MSS;

@@ -30,8 +30,16 @@ struct sy_sack_block {
     uint32_t left, right;
 };
 
+/* How options are laid out on output; both are RFC 9293 §3.2-conformant. */
+enum sy_opt_layout {
+    SY_OPT_LAYOUT_LINUX = 0, /* MSS, SACK-perm+TS, NOP+WS, NOP NOP SACK: NOP padding */
+    SY_OPT_LAYOUT_BSD,       /* MSS, WS, SACK-perm, TS, SACK, each aligned by NOPs as BSD's
+                              * tcp_addoptions() does, the end padded with EOL */
+};
+
 struct sy_tcp_opts {
-    uint8_t has; /* SY_OPT_* */
+    uint8_t has;    /* SY_OPT_* */
+    uint8_t layout; /* enum sy_opt_layout, for emitting */
     uint16_t mss;
     uint8_t wscale; /* as received; the caller clamps to 14 (RFC 7323 §2.3) */
     uint32_t ts_val, ts_ecr;
@@ -46,8 +54,8 @@ struct sy_tcp_opts {
  */
 enum sy_wire_err sy_tcp_options_parse(const uint8_t *buf, size_t len, struct sy_tcp_opts *out);
 
-/* Emit the options in o->has, padded with NOP to a multiple of 4, in the order Linux uses:
- * MSS, SACK-perm+TS (NOP NOP TS when no SACK-perm), NOP+WS, NOP NOP + SACK blocks.
+/* Emit the options in o->has in o->layout, a multiple of 4 bytes. Linux's: MSS, SACK-perm+TS
+ * (NOP NOP TS when no SACK-perm), NOP+WS, NOP NOP + SACK blocks; BSD's: see enum sy_opt_layout.
  * Returns bytes written (multiple of 4, <= 40), or 0 with nothing present, or
  * (size_t)-1 when cap is too small or the options exceed 40 bytes. */
 size_t sy_tcp_options_emit(const struct sy_tcp_opts *o, uint8_t *buf, size_t cap);
