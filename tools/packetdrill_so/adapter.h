@@ -14,7 +14,8 @@
  *
  * Locks, always taken in this order: drive (moves the clock) -> the set's mutex (inside
  * synack_sockets_*) -> queue (the outbound packets). The clock itself is an atomic read so that
- * the stack may read it under the set's mutex.
+ * the stack may read it under the set's mutex. No lock is held while waiting for the other
+ * thread (settle.c).
  */
 #ifndef SYNACK_PD_ADAPTER_H
 #define SYNACK_PD_ADAPTER_H
@@ -44,6 +45,7 @@ struct pd_packet {
 
 #define PD_QUEUE_MAX 4096 /* outbound packets waiting for packetdrill; more are dropped */
 #define PD_MAX_FDS   4096 /* real descriptor numbers a socket may be handed out under */
+#define PD_MAX_CALLERS 8  /* threads that make socket calls (packetdrill has two) */
 
 struct pd {
     struct pd_options opt;
@@ -57,6 +59,9 @@ struct pd {
     synack_time_t idle_since; /* under drive */
     _Atomic bool have_local;
     _Atomic bool warned_no_local;
+
+    _Atomic pid_t callers[PD_MAX_CALLERS]; /* thread ids, 0 = free (settle.c) */
+    _Atomic pid_t driver;                  /* the thread that calls netdev_* and usleep */
 
     pthread_mutex_t fd_lock;
     int fd_map[PD_MAX_FDS]; /* real descriptor -> synack's, or -1 (fds.c) */
@@ -75,7 +80,7 @@ int pd_options_parse(struct pd_options *opt, const char *flags);
 /* clock.c */
 synack_time_t pd_clock_read(void *ctx);
 /* Moves the clock to target (never back), firing each timer due on the way at its own time.
- * Caller holds drive. */
+ * Takes drive itself. */
 void pd_advance_to(struct pd *pd, synack_time_t target);
 int pd_gettimeofday(void *ud, struct timeval *tv, struct timezone *tz);
 int pd_usleep(void *ud, useconds_t usec);
@@ -97,6 +102,13 @@ int pd_fd_new(struct pd *pd, int sock);
 /* synack's descriptor behind fd, or -EBADF. */
 int pd_fd_sock(struct pd *pd, int fd);
 void pd_fd_release(struct pd *pd, int fd);
+
+/* settle.c: a socket call notes its thread; pd_settle waits (a bounded while, in real time)
+ * until no other such thread is running, so that a call woken by a packet or a timer returns
+ * before the clock jumps. Call it before moving time on, holding no lock. */
+void pd_note_caller(struct pd *pd);
+void pd_note_driver(struct pd *pd);
+void pd_settle(struct pd *pd);
 
 /* calls.c: the socket calls, negative errno turned into -1 with errno. */
 void pd_calls_fill(struct packetdrill_interface *ifc);

@@ -33,6 +33,7 @@ static struct synack_sockets *set_of(void *ud)
 
 /* synack's descriptor for fd; on a bad one the calling function returns -1 with EBADF. */
 #define SOCK(ud, fd)                                                                               \
+    pd_note_caller(ud);                                                                            \
     int sock = pd_fd_sock((ud), (fd));                                                             \
     if (sock < 0) return ret(sock)
 
@@ -47,6 +48,7 @@ static int hand_out(void *ud, int sock)
 
 static int pd_socket(void *ud, int domain, int type, int protocol)
 {
+    pd_note_caller(ud);
     return hand_out(ud, synack_socket(set_of(ud), domain, type, protocol));
 }
 
@@ -277,6 +279,7 @@ static int pd_setsockopt(void *ud, int fd, int level, int name, const void *val,
  * ignored, as poll(2) does. */
 static int pd_poll(void *ud, struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
+    pd_note_caller(ud);
     if (!fds && nfds) return ret(-EFAULT);
     struct pollfd *socks = malloc((nfds ? nfds : 1) * sizeof(*socks));
     if (!socks) return ret(-ENOMEM);

@@ -32,6 +32,8 @@ static struct pd *pd_new(const char *flags)
     pthread_mutex_init(&pd->queue, NULL);
     pthread_mutex_init(&pd->fd_lock, NULL);
     pd_fds_init(pd);
+    for (int i = 0; i < PD_MAX_CALLERS; i++) atomic_init(&pd->callers[i], 0);
+    atomic_init(&pd->driver, 0);
     atomic_init(&pd->now, PD_CLOCK_START);
     atomic_init(&pd->have_local, false);
     atomic_init(&pd->warned_no_local, false);

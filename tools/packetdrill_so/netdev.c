@@ -3,7 +3,6 @@
 #include "adapter.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +58,7 @@ int pd_netdev_send(void *ud, const void *buf, size_t count)
 {
     struct pd *pd = ud;
     const uint8_t *p = buf;
+    pd_note_driver(pd);
     if (!buf || count < 20) {
         errno = EINVAL;
         return -1;
@@ -76,47 +76,52 @@ int pd_netdev_send(void *ud, const void *buf, size_t count)
     return 0;
 }
 
-/* Nothing queued: move time on, to the next deadline if one is ahead. Returns false when
- * nothing has left the stack for the idle limit and no deadline is ahead: nothing ever will
- * (but for a call on the other thread, which has had its chances to run). Caller holds drive. */
-static bool wait_for_output(struct pd *pd)
+static int hand_over(struct pd *pd, struct pd_packet *p, void *buf, size_t *count,
+                     long long *time_usecs)
 {
+    size_t n = p->len < *count ? p->len : *count;
+    memcpy(buf, p->data, n);
+    free(p->data);
+    *count = n;
+    *time_usecs = (long long)p->at;
+    pthread_mutex_lock(&pd->drive);
+    pd->idle = false;
+    pthread_mutex_unlock(&pd->drive);
+    return 0;
+}
+
+/* Nothing queued: where to move time on to, the next deadline if one is ahead. Returns false
+ * when nothing has left the stack for the idle limit and no deadline is ahead: nothing ever
+ * will (but for a call on the other thread, which has had its chances to run). */
+static bool next_stop(struct pd *pd, synack_time_t *target, synack_time_t *idle)
+{
+    pthread_mutex_lock(&pd->drive);
     synack_time_t now = atomic_load(&pd->now);
     if (!pd->idle) {
         pd->idle = true;
         pd->idle_since = now;
     }
+    *idle = now - pd->idle_since;
     synack_time_t due = synack_sockets_next_deadline(pd->set);
-    if (due != SYNACK_TIME_NEVER && due > now) {
-        pd_advance_to(pd, due);
-        return true;
-    }
-    if (now - pd->idle_since >= pd->opt.idle_limit) return false;
-    pd_advance_to(pd, now + pd->opt.idle_step);
-    return true;
+    bool go = true;
+    if (due != SYNACK_TIME_NEVER && due > now) *target = due;
+    else if (*idle < pd->opt.idle_limit) *target = now + pd->opt.idle_step;
+    else go = false;
+    pthread_mutex_unlock(&pd->drive);
+    return go;
 }
 
 int pd_netdev_receive(void *ud, void *buf, size_t *count, long long *time_usecs)
 {
     struct pd *pd = ud;
     struct pd_packet p;
-    if (dequeue(pd, &p)) {
-        size_t n = p.len < *count ? p.len : *count;
-        memcpy(buf, p.data, n);
-        free(p.data);
-        *count = n;
-        *time_usecs = (long long)p.at;
-        pthread_mutex_lock(&pd->drive);
-        pd->idle = false;
-        pthread_mutex_unlock(&pd->drive);
-        return 0;
-    }
-    pthread_mutex_lock(&pd->drive);
-    bool waiting = wait_for_output(pd);
-    synack_time_t idle = atomic_load(&pd->now) - pd->idle_since;
-    pthread_mutex_unlock(&pd->drive);
-    if (waiting) {
-        sched_yield(); /* a call on packetdrill's other thread may be about to send */
+    pd_note_driver(pd);
+    if (dequeue(pd, &p)) return hand_over(pd, &p, buf, count, time_usecs);
+    pd_settle(pd); /* a call woken on the other thread may be about to send */
+    if (dequeue(pd, &p)) return hand_over(pd, &p, buf, count, time_usecs);
+    synack_time_t target, idle;
+    if (next_stop(pd, &target, &idle)) {
+        pd_advance_to(pd, target);
         return -1;
     }
     /* packetdrill waits for a packet for ever; an empty one ends the script with an error. */
