@@ -8,7 +8,8 @@
  *                         pending before it fails the script (default 10000)
  *   seed=N mss=N rcvbuf=N sndbuf=N initial_window=N delack_ms=N rto_initial_ms=N rto_min_ms=N
  *   msl_ms=N syn_retries=N sack=0|1 timestamps=0|1 wscale=0|1 rfc5961_rst|_syn|_ack=0|1 nodelay=0|1
- *   cc=cubic|newreno      the stack's settings (struct synack_config)
+ *   cc=cubic|newreno opt_layout=linux|bsd
+ *                         the stack's settings (struct synack_config)
  */
 #include "adapter.h"
 
@@ -111,6 +112,12 @@ static int set_own(struct pd_options *opt, const char *key, const char *value)
     if (!strcmp(key, "cc")) {
         if (!strcmp(value, "cubic")) opt->cfg.cc = SYNACK_CC_CUBIC;
         else if (!strcmp(value, "newreno")) opt->cfg.cc = SYNACK_CC_NEWRENO;
+        else return -EINVAL;
+        return 0;
+    }
+    if (!strcmp(key, "opt_layout")) {
+        if (!strcmp(value, "linux")) opt->cfg.opt_layout = SYNACK_OPTS_LINUX;
+        else if (!strcmp(value, "bsd")) opt->cfg.opt_layout = SYNACK_OPTS_BSD;
         else return -EINVAL;
         return 0;
     }
