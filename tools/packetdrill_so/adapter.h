@@ -43,9 +43,9 @@ struct pd_packet {
     uint8_t *data;
 };
 
-#define PD_QUEUE_MAX 4096 /* outbound packets waiting for packetdrill; more are dropped */
-#define PD_MAX_FDS   4096 /* real descriptor numbers a socket may be handed out under */
-#define PD_MAX_CALLERS 8  /* threads that make socket calls (packetdrill has two) */
+#define PD_QUEUE_MAX   4096 /* outbound packets waiting for packetdrill; more are dropped */
+#define PD_MAX_FDS     4096 /* real descriptor numbers a socket may be handed out under */
+#define PD_MAX_CALLERS 8    /* threads that make socket calls (packetdrill has two) */
 
 struct pd {
     struct pd_options opt;

@@ -168,8 +168,8 @@ static ssize_t pd_writev(void *ud, int fd, const struct iovec *iov, int iovcnt)
     return ret_size(send_iov(ud, sock, iov, iovcnt, 0));
 }
 
-static ssize_t pd_recvfrom(void *ud, int fd, void *buf, size_t len, int flags,
-                           struct sockaddr *src, socklen_t *srclen)
+static ssize_t pd_recvfrom(void *ud, int fd, void *buf, size_t len, int flags, struct sockaddr *src,
+                           socklen_t *srclen)
 {
     SOCK(ud, fd);
     ssize_t n = synack_sock_recv(set_of(ud), sock, buf, len, flags);
@@ -285,11 +285,14 @@ static int pd_poll(void *ud, struct pollfd *fds, nfds_t nfds, int timeout_ms)
     if (!socks) return ret(-ENOMEM);
     for (nfds_t i = 0; i < nfds; i++) {
         int sock = fds[i].fd < 0 ? -1 : pd_fd_sock(ud, fds[i].fd);
-        socks[i] = (struct pollfd){.fd = fds[i].fd < 0 ? -1 : sock < 0 ? INT_MAX : sock,
+        socks[i] = (struct pollfd){.fd = fds[i].fd < 0 ? -1
+                                         : sock < 0    ? INT_MAX
+                                                       : sock,
                                    .events = fds[i].events};
     }
     int r = synack_sock_poll(set_of(ud), socks, nfds, timeout_ms);
-    for (nfds_t i = 0; i < nfds; i++) fds[i].revents = r < 0 ? 0 : socks[i].revents;
+    for (nfds_t i = 0; i < nfds; i++)
+        fds[i].revents = r < 0 ? 0 : socks[i].revents;
     free(socks);
     return ret(r);
 }
@@ -320,8 +323,8 @@ static int pd_pipe(void *ud, int fds[2])
     return ret(-ENOSYS);
 }
 
-static int pd_splice(void *ud, int fd_in, loff_t *off_in, int fd_out, loff_t *off_out,
-                     size_t len, unsigned int flags)
+static int pd_splice(void *ud, int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len,
+                     unsigned int flags)
 {
     (void)ud, (void)fd_in, (void)off_in, (void)fd_out, (void)off_out, (void)len, (void)flags;
     return ret(-ENOSYS);

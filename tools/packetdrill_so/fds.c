@@ -49,7 +49,8 @@ void pd_fd_release(struct pd *pd, int fd)
 
 void pd_fds_init(struct pd *pd)
 {
-    for (int i = 0; i < PD_MAX_FDS; i++) pd->fd_map[i] = -1;
+    for (int i = 0; i < PD_MAX_FDS; i++)
+        pd->fd_map[i] = -1;
 }
 
 /* At the end, the real descriptors still held. One that packetdrill closed may since have been

@@ -32,7 +32,8 @@ static struct pd *pd_new(const char *flags)
     pthread_mutex_init(&pd->queue, NULL);
     pthread_mutex_init(&pd->fd_lock, NULL);
     pd_fds_init(pd);
-    for (int i = 0; i < PD_MAX_CALLERS; i++) atomic_init(&pd->callers[i], 0);
+    for (int i = 0; i < PD_MAX_CALLERS; i++)
+        atomic_init(&pd->callers[i], 0);
     atomic_init(&pd->driver, 0);
     atomic_init(&pd->now, PD_CLOCK_START);
     atomic_init(&pd->have_local, false);
@@ -45,8 +46,7 @@ static struct pd *pd_new(const char *flags)
     static const struct synack_device_ops ops = {.transmit = pd_transmit};
     pd->dev = synack_stack_add_device(pd->stack, &ops, pd, pd->opt.mtu);
     if (pd->dev < 0) goto fail;
-    struct synack_sockets_config scfg = {
-        .clock = pd_clock_read, .clock_ctx = pd, .threads = true};
+    struct synack_sockets_config scfg = {.clock = pd_clock_read, .clock_ctx = pd, .threads = true};
     pd->set = synack_sockets_new(pd->stack, &scfg);
     if (!pd->set) goto fail;
     if (pd->opt.local.family == SYNACK_AF_INET) pd_learn_local(pd, &pd->opt.local);

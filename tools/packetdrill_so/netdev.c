@@ -41,7 +41,8 @@ static bool dequeue(struct pd *pd, struct pd_packet *out)
 void pd_queue_free(struct pd *pd)
 {
     struct pd_packet p;
-    while (dequeue(pd, &p)) free(p.data);
+    while (dequeue(pd, &p))
+        free(p.data);
 }
 
 void pd_learn_local(struct pd *pd, const struct synack_addr *addr)
@@ -104,9 +105,12 @@ static bool next_stop(struct pd *pd, synack_time_t *target, synack_time_t *idle)
     *idle = now - pd->idle_since;
     synack_time_t due = synack_sockets_next_deadline(pd->set);
     bool go = true;
-    if (due != SYNACK_TIME_NEVER && due > now) *target = due;
-    else if (*idle < pd->opt.idle_limit) *target = now + pd->opt.idle_step;
-    else go = false;
+    if (due != SYNACK_TIME_NEVER && due > now)
+        *target = due;
+    else if (*idle < pd->opt.idle_limit)
+        *target = now + pd->opt.idle_step;
+    else
+        go = false;
     pthread_mutex_unlock(&pd->drive);
     return go;
 }

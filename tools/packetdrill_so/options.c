@@ -53,7 +53,8 @@ static int netmask_len(const char *text, unsigned *prefix_len)
     uint32_t m = (uint32_t)mask.bytes[0] << 24 | (uint32_t)mask.bytes[1] << 16 |
                  (uint32_t)mask.bytes[2] << 8 | mask.bytes[3];
     unsigned n = 0;
-    while (n < 32 && (m & (UINT32_C(1) << (31 - n)))) n++;
+    while (n < 32 && (m & (UINT32_C(1) << (31 - n))))
+        n++;
     *prefix_len = n;
     return 0;
 }
@@ -65,32 +66,32 @@ struct pd_setting {
     enum pd_kind kind;
     size_t offset;
 };
-#define SETTING(key, kind, field) {key, kind, offsetof(struct synack_config, field)}
+#define CFG(field) offsetof(struct synack_config, field)
 static const struct pd_setting settings[] = {
-    SETTING("seed", PD_U64, seed),
-    SETTING("mss", PD_U16, mss),
-    SETTING("rcvbuf", PD_U32, rcvbuf),
-    SETTING("sndbuf", PD_U32, sndbuf),
-    SETTING("initial_window", PD_UINT, initial_window),
-    SETTING("syn_retries", PD_UINT, syn_retries),
-    SETTING("delack_ms", PD_MS, delack_timeout),
-    SETTING("rto_initial_ms", PD_MS, rto_initial),
-    SETTING("rto_min_ms", PD_MS, rto_min),
-    SETTING("msl_ms", PD_MS, msl),
-    SETTING("sack", PD_BOOL, opt_sack),
-    SETTING("timestamps", PD_BOOL, opt_timestamps),
-    SETTING("wscale", PD_BOOL, opt_wscale),
-    SETTING("rfc5961_rst", PD_BOOL, rfc5961_rst),
-    SETTING("rfc5961_syn", PD_BOOL, rfc5961_syn),
-    SETTING("rfc5961_ack", PD_BOOL, rfc5961_ack),
-    SETTING("nodelay", PD_BOOL, nodelay),
+    {"seed", PD_U64, CFG(seed)},
+    {"mss", PD_U16, CFG(mss)},
+    {"rcvbuf", PD_U32, CFG(rcvbuf)},
+    {"sndbuf", PD_U32, CFG(sndbuf)},
+    {"initial_window", PD_UINT, CFG(initial_window)},
+    {"syn_retries", PD_UINT, CFG(syn_retries)},
+    {"delack_ms", PD_MS, CFG(delack_timeout)},
+    {"rto_initial_ms", PD_MS, CFG(rto_initial)},
+    {"rto_min_ms", PD_MS, CFG(rto_min)},
+    {"msl_ms", PD_MS, CFG(msl)},
+    {"sack", PD_BOOL, CFG(opt_sack)},
+    {"timestamps", PD_BOOL, CFG(opt_timestamps)},
+    {"wscale", PD_BOOL, CFG(opt_wscale)},
+    {"rfc5961_rst", PD_BOOL, CFG(rfc5961_rst)},
+    {"rfc5961_syn", PD_BOOL, CFG(rfc5961_syn)},
+    {"rfc5961_ack", PD_BOOL, CFG(rfc5961_ack)},
+    {"nodelay", PD_BOOL, CFG(nodelay)},
 };
 
 static int set_config(struct synack_config *cfg, const struct pd_setting *s, const char *value)
 {
-    static const uint64_t max[] = {[PD_U16] = UINT16_MAX, [PD_U32] = UINT32_MAX,
-                                   [PD_UINT] = UINT32_MAX, [PD_U64] = UINT64_MAX,
-                                   [PD_MS] = UINT64_MAX / 1000, [PD_BOOL] = 1};
+    static const uint64_t max[] = {
+        [PD_U16] = UINT16_MAX, [PD_U32] = UINT32_MAX,       [PD_UINT] = UINT32_MAX,
+        [PD_U64] = UINT64_MAX, [PD_MS] = UINT64_MAX / 1000, [PD_BOOL] = 1};
     uint64_t v;
     if (parse_u64(value, max[s->kind], &v)) return -EINVAL;
     char *field = (char *)cfg + s->offset;
@@ -110,15 +111,21 @@ static int set_own(struct pd_options *opt, const char *key, const char *value)
     uint64_t v;
     if (!strcmp(key, "local_ip")) return parse_addr(value, &opt->local, &opt->prefix_len);
     if (!strcmp(key, "cc")) {
-        if (!strcmp(value, "cubic")) opt->cfg.cc = SYNACK_CC_CUBIC;
-        else if (!strcmp(value, "newreno")) opt->cfg.cc = SYNACK_CC_NEWRENO;
-        else return -EINVAL;
+        if (!strcmp(value, "cubic"))
+            opt->cfg.cc = SYNACK_CC_CUBIC;
+        else if (!strcmp(value, "newreno"))
+            opt->cfg.cc = SYNACK_CC_NEWRENO;
+        else
+            return -EINVAL;
         return 0;
     }
     if (!strcmp(key, "opt_layout")) {
-        if (!strcmp(value, "linux")) opt->cfg.opt_layout = SYNACK_OPTS_LINUX;
-        else if (!strcmp(value, "bsd")) opt->cfg.opt_layout = SYNACK_OPTS_BSD;
-        else return -EINVAL;
+        if (!strcmp(value, "linux"))
+            opt->cfg.opt_layout = SYNACK_OPTS_LINUX;
+        else if (!strcmp(value, "bsd"))
+            opt->cfg.opt_layout = SYNACK_OPTS_BSD;
+        else
+            return -EINVAL;
         return 0;
     }
     if (!strcmp(key, "mtu")) {

@@ -55,8 +55,7 @@ struct packetdrill_interface {
     int (*close)(void *userdata, int fd);
     int (*shutdown)(void *userdata, int fd, int how);
     int (*getsockopt)(void *userdata, int fd, int level, int name, void *val, socklen_t *len);
-    int (*setsockopt)(void *userdata, int fd, int level, int name, const void *val,
-                      socklen_t len);
+    int (*setsockopt)(void *userdata, int fd, int level, int name, const void *val, socklen_t len);
     int (*poll)(void *userdata, struct pollfd *fds, nfds_t nfds, int timeout_ms);
     int (*netdev_send)(void *userdata, const void *buf, size_t count);
     int (*netdev_receive)(void *userdata, void *buf, size_t *count, long long *time_usecs);

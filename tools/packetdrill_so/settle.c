@@ -71,7 +71,8 @@ void pd_settle(struct pd *pd)
         pid_t tid = atomic_load(&pd->callers[i]);
         if (tid == 0 || tid == self) continue;
         char st;
-        while ((st = thread_state(tid)) == 'R' && mono_ns() < give_up) sched_yield();
+        while ((st = thread_state(tid)) == 'R' && mono_ns() < give_up)
+            sched_yield();
         if (st == 0) atomic_compare_exchange_strong(&pd->callers[i], &tid, 0);
     }
 }

@@ -73,14 +73,16 @@ static void put16(uint8_t *p, uint16_t v)
 
 static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
 {
-    for (size_t i = 0; i + 1 < len; i += 2) sum += get16(p + i);
+    for (size_t i = 0; i + 1 < len; i += 2)
+        sum += get16(p + i);
     if (len & 1) sum += (uint32_t)p[len - 1] << 8;
     return sum;
 }
 
 static uint16_t fold(uint32_t sum)
 {
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
     return (uint16_t)~sum;
 }
 
@@ -288,8 +290,13 @@ static int test_active_open(void)
     long long t_syn = syn.at;
 
     CHECK(ifc.usleep(ifc.userdata, 10000) == 0);
-    inject(&(struct seg){.src = REMOTE, .dst = LOCAL, .sport = 8080, .dport = syn.sport,
-                         .seq = 1000, .ack = syn.seq + 1, .flags = TH_SYN | TH_ACK,
+    inject(&(struct seg){.src = REMOTE,
+                         .dst = LOCAL,
+                         .sport = 8080,
+                         .dport = syn.sport,
+                         .seq = 1000,
+                         .ack = syn.seq + 1,
+                         .flags = TH_SYN | TH_ACK,
                          .win = 65535});
     struct seg ack;
     sniff(&ack);
@@ -304,9 +311,16 @@ static int test_active_open(void)
     CHECK(ifc.fcntl(ifc.userdata, fd, F_SETFL, fl) == 0); /* blocking again */
     struct blocking b;
     start_blocking(&b, fd, recv_thread);
-    inject(&(struct seg){.src = REMOTE, .dst = LOCAL, .sport = 8080, .dport = syn.sport,
-                         .seq = 1001, .ack = syn.seq + 1, .flags = TH_PSH | TH_ACK,
-                         .win = 65535, .payload = (const uint8_t *)"hello", .payload_len = 5});
+    inject(&(struct seg){.src = REMOTE,
+                         .dst = LOCAL,
+                         .sport = 8080,
+                         .dport = syn.sport,
+                         .seq = 1001,
+                         .ack = syn.seq + 1,
+                         .flags = TH_PSH | TH_ACK,
+                         .win = 65535,
+                         .payload = (const uint8_t *)"hello",
+                         .payload_len = 5});
     finish_blocking(&b);
     CHECK(b.result == 5 && memcmp(b.buf, "hello", 5) == 0);
 
@@ -328,14 +342,25 @@ static void test_passive_open(void)
 
     struct blocking b;
     start_blocking(&b, lfd, accept_thread);
-    inject(&(struct seg){.src = REMOTE, .dst = LOCAL, .sport = 40000, .dport = 8080,
-                         .seq = 5000, .flags = TH_SYN, .win = 65535});
+    inject(&(struct seg){.src = REMOTE,
+                         .dst = LOCAL,
+                         .sport = 40000,
+                         .dport = 8080,
+                         .seq = 5000,
+                         .flags = TH_SYN,
+                         .win = 65535});
     struct seg synack;
     sniff(&synack);
     CHECK(synack.flags == (TH_SYN | TH_ACK) && synack.ack == 5001 && synack.dport == 40000);
     CHECK(!atomic_load(&b.done));
-    inject(&(struct seg){.src = REMOTE, .dst = LOCAL, .sport = 40000, .dport = 8080,
-                         .seq = 5001, .ack = synack.seq + 1, .flags = TH_ACK, .win = 65535});
+    inject(&(struct seg){.src = REMOTE,
+                         .dst = LOCAL,
+                         .sport = 40000,
+                         .dport = 8080,
+                         .seq = 5001,
+                         .ack = synack.seq + 1,
+                         .flags = TH_ACK,
+                         .win = 65535});
     finish_blocking(&b);
     CHECK(b.result >= 0 && b.result != lfd);
 
@@ -354,7 +379,8 @@ static void test_passive_open(void)
  * empty packet (packetdrill then fails the script instead of waiting for ever). */
 static void test_idle_limit(void *lib)
 {
-    packetdrill_interface_init_t init = (packetdrill_interface_init_t)dlsym(lib, "packetdrill_interface_init");
+    packetdrill_interface_init_t init =
+        (packetdrill_interface_init_t)dlsym(lib, "packetdrill_interface_init");
     struct packetdrill_interface quiet;
     init("local_ip=192.168.0.1 idle_limit_ms=100", &quiet);
     size_t count = sizeof(rx);
@@ -375,13 +401,15 @@ int main(int argc, char **argv)
     void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (!lib) fprintf(stderr, "%s\n", dlerror());
     CHECK(lib);
-    packetdrill_interface_init_t init = (packetdrill_interface_init_t)dlsym(lib, "packetdrill_interface_init");
+    packetdrill_interface_init_t init =
+        (packetdrill_interface_init_t)dlsym(lib, "packetdrill_interface_init");
     CHECK(init);
     CHECK(!dlsym(lib, "synack_socket") && !dlsym(lib, "pd_advance_to")); /* nothing else */
 
     init("--local_ip=192.168.0.1, mtu=1500", &ifc);
     void (**fn)(void) = (void (**)(void))((char *)&ifc + sizeof(void *));
-    for (size_t i = 0; i < (sizeof(ifc) - sizeof(void *)) / sizeof(*fn); i++) CHECK(fn[i]);
+    for (size_t i = 0; i < (sizeof(ifc) - sizeof(void *)) / sizeof(*fn); i++)
+        CHECK(fn[i]);
 
     test_clock();
     test_errors();
