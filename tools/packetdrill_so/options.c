@@ -7,8 +7,8 @@
  *   idle_limit_ms=N       virtual time netdev_receive waits with nothing queued and no timer
  *                         pending before it fails the script (default 10000)
  *   seed=N mss=N rcvbuf=N sndbuf=N initial_window=N delack_ms=N rto_initial_ms=N rto_min_ms=N
- *   msl_ms=N syn_retries=N sack=0|1 timestamps=0|1 wscale=0|1 rfc5961_rst|_syn|_ack=0|1 nodelay=0|1
- *   cc=cubic|newreno opt_layout=linux|bsd
+ *   msl_ms=N syn_retries=N sack=0|1 timestamps=0|1 wscale=0|1 nodelay=0|1
+ *   rfc5961_rst=0|1 rfc5961_syn=0|1 rfc5961_ack=0|1 cc=cubic|newreno opt_layout=linux|bsd
  *                         the stack's settings (struct synack_config)
  */
 #include "adapter.h"
