@@ -809,8 +809,8 @@ static void test_established_rst_with_data_resets(void **state)
 
 /* With the receive window closed, a RST at RCV.NXT is still processed (§3.4: "A TCP receiver
  * MUST process the RST and URG fields of all incoming segments, even when the receive window is
- * zero"). */
-/* RFC9293: MUST-66 */
+ * zero"), and so is one that carries data: its text is trimmed away. */
+/* RFC9293: MUST-66, SHLD-2 */
 static void test_established_rst_at_rcv_nxt_resets_with_zero_window(void **state)
 {
     (void)state;
@@ -818,6 +818,14 @@ static void test_established_rst_at_rcv_nxt_resets_with_zero_window(void **state
     established_rcvbuf(&f, 1000);
     fill_window(&f);
     fsm_send(&f, RST, f.peer_nxt, 0, NULL, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
+    assert_int_equal(fsm_last_error(&f), -ECONNRESET);
+    fsm_free(&f);
+
+    established_rcvbuf(&f, 1000);
+    fill_window(&f);
+    fsm_send(&f, RST | ACK, f.peer_nxt, f.iss + 1, "out of memory", 13);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
     assert_int_equal(fsm_last_error(&f), -ECONNRESET);
