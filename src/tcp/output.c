@@ -118,8 +118,14 @@ void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_
 {
     struct synack_stack *s = c->stack;
     s->counters.rst_sent[why]++;
-    struct sy_tcp h = {
-        .sport = c->local.port, .dport = c->remote.port, .seq = c->snd_max, .flags = SY_TH_RST};
+    /* §3.10.5 <SEQ=SND.NXT><CTL=RST>; once the peer's SYN is in, with <ACK=RCV.NXT> as Linux
+     * and FreeBSD send it (the ACK lets a peer behind on our sequence numbers still take it).
+     * The window is zero: there is no more room. */
+    struct sy_tcp h = {.sport = c->local.port,
+                       .dport = c->remote.port,
+                       .seq = c->snd_max,
+                       .ack = c->rcv_syn ? c->rcv_nxt : 0,
+                       .flags = (uint8_t)(SY_TH_RST | (c->rcv_syn ? SY_TH_ACK : 0))};
     struct synack_event ev = {.type = SYNACK_EV_RST_SENT, .conn = c, .rst = why};
     seg_info(&ev.seg, &c->local, &c->remote, &h);
     sy_stack_emit(s, &ev, now);

@@ -373,7 +373,7 @@ static void test_established_syn_in_window_resets_without_rfc5961(void **state)
     fsm_established(&f);
     fsm_send(&f, SYN, f.peer_nxt + 5, 0, NULL, 0);
     /* §3.10.7.4 (RFC 793 behaviour): "send a reset", flush, "connection reset", CLOSED. */
-    fsm_expect(&f, RST, f.iss + 1, 0);
+    fsm_expect(&f, RST | ACK, f.iss + 1, f.peer_nxt);
     fsm_expect_none(&f);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
     assert_int_equal(fsm_last_error(&f), -ECONNRESET);
@@ -765,7 +765,7 @@ static void test_established_abort_sends_rst_at_snd_nxt(void **state)
     fsm_expect(&f, ACK | PSH, f.iss + 1, f.peer_nxt);
     assert_int_equal(synack_abort(f.conn, f.now), 0);
     /* §3.10.5: <SEQ=SND.NXT><CTL=RST>. */
-    fsm_expect(&f, RST, f.iss + 8, 0);
+    fsm_expect(&f, RST | ACK, f.iss + 8, f.peer_nxt);
     fsm_expect_none(&f);
     assert_int_equal(fsm_count_state(&f, SYNACK_CLOSED), 1);
     assert_int_equal(synack_stack_conn_count(f.st), 0);
@@ -784,7 +784,7 @@ static void test_established_close_with_unread_data_sends_rst(void **state)
     fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt + 6);
     assert_int_equal(synack_close(f.conn, f.now), 0);
     /* RFC 2525 §2.17: a RST, not a FIN, so the peer learns its data was lost. */
-    fsm_expect(&f, RST, f.iss + 1, 0);
+    fsm_expect(&f, RST | ACK, f.iss + 1, f.peer_nxt + 6);
     fsm_expect_none(&f);
     assert_int_equal(fsm_count_state(&f, SYNACK_FIN_WAIT_1), 0);
     assert_int_equal(fsm_count_state(&f, SYNACK_CLOSED), 1);

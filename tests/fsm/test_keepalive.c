@@ -73,7 +73,7 @@ static void test_keepalive_unanswered_probes_time_out_with_rst(void **state)
         fsm_expect_none(&f);
     }
     fsm_at(&f, SYNACK_SEC(16));
-    fsm_expect(&f, RST, f.iss + 1, 0);
+    fsm_expect(&f, RST | ACK, f.iss + 1, f.peer_nxt);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
     assert_int_equal(synack_conn_error(f.conn), -ETIMEDOUT);
     fsm_free(&f);

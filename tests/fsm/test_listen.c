@@ -503,9 +503,10 @@ static void test_listen_close_resets_queued_children(void **state)
     uint32_t iss2 = syn_from(&f, 40002, 200); /* stays in SYN-RECEIVED */
     assert_int_equal(synack_stack_conn_count(f.st), 3);
     assert_int_equal(synack_close(f.listener, f.now), 0);
-    /* Each child is reset: <SEQ=SND.NXT><CTL=RST> (§3.10.5), the half-open one first. */
-    fsm_expect(&f, RST, iss2 + 1, 0);
-    fsm_expect(&f, RST, iss1 + 1, 0);
+    /* Each child is reset: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (§3.10.5), the half-open one
+     * first. */
+    fsm_expect(&f, RST | ACK, iss2 + 1, 201);
+    fsm_expect(&f, RST | ACK, iss1 + 1, 101);
     fsm_expect_none(&f);
     assert_int_equal(synack_stack_counters(f.st)->rst_sent[SYNACK_RST_ABORT], 2);
     assert_int_equal(fsm_count_state(&f, SYNACK_CLOSED), 3);

@@ -504,7 +504,7 @@ static void test_syn_received_abort_sends_rst(void **state)
     fsm_syn_received_active(&f);
     /* §3.10.5 SYN-RECEIVED: "Send a reset segment: <SEQ=SND.NXT><CTL=RST>". */
     assert_int_equal(synack_abort(f.conn, f.now), 0);
-    const struct fsm_seg *s = fsm_expect(&f, RST, f.iss + 1, 0);
+    const struct fsm_seg *s = fsm_expect(&f, RST | ACK, f.iss + 1, f.peer_nxt);
     assert_int_equal(s->len, 0);
     fsm_expect_none(&f);
     assert_int_equal(fsm_rsts(&f, SYNACK_RST_ABORT), 1);
