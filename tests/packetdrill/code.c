@@ -71,24 +71,38 @@ static int field(const struct synack_tcp_info *ti, const char *name, bool state_
     return 0;
 }
 
+/* VALUE: numbers and TCPI_* names joined by '|'. */
+static int value_of(const char *text, int64_t *v)
+{
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", text);
+    *v = 0;
+    int terms = 0;
+    for (char *t = strtok_r(buf, "| \t", &save); t; t = strtok_r(NULL, "| \t", &save), terms++) {
+        char *end;
+        int64_t x = strtoll(t, &end, 0);
+        if (*end && !pd_symbol_lookup(t, &x)) return -1;
+        *v |= x;
+    }
+    return terms ? 0 : -1;
+}
+
 static int one_assert(struct pd_run *r, const char *stmt)
 {
-    char name[64], value[64], op[4];
-    if (sscanf(stmt, " assert %63[a-z_] %3s %63[A-Za-z0-9_]", name, op, value) != 3 ||
-        strcmp(op, "=="))
+    char name[64];
+    int at = 0;
+    if (sscanf(stmt, " assert %63[a-z_] ==%n", name, &at) != 1 || !at)
         return pd_fail(r, "unsupported code (only 'assert tcpi_X == V'): %s", stmt);
     int64_t want, got;
-    char *end;
-    want = strtoll(value, &end, 0);
-    if (*end && !pd_symbol_lookup(value, &want))
-        return pd_fail(r, "unknown name in code: %s", value);
+    if (value_of(stmt + at, &want) < 0) return pd_fail(r, "bad value in code: %s", stmt + at);
     struct synack_tcp_info ti;
     bool state_only;
     if (tcp_info(r, &ti, &state_only) < 0) return -1;
     if (field(&ti, name, state_only, &got) < 0)
         return pd_fail(r, "unsupported field in code: %s", name);
     if (got != want)
-        return pd_fail(r, "assert %s == %s failed: %s is %lld", name, value, name, (long long)got);
+        return pd_fail(r, "assert %s ==%s failed: %s is %lld", name, stmt + at, name,
+                       (long long)got);
     return 0;
 }
 

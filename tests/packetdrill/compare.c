@@ -73,7 +73,7 @@ static int compare_one_option(const struct pd_run *r, const uint8_t *w, const ui
         return 0;
     }
     if (w[0] != SY_TCPOPT_EOL && w[0] != SY_TCPOPT_NOP && memcmp(w, a, (size_t)n) != 0)
-        return differ(what, cap, "options: the values of option %u differ", w[0]);
+        return differ(what, cap, "options: the value of option kind %u differs", w[0]);
     return 0;
 }
 
@@ -87,7 +87,8 @@ static int compare_options(const struct pd_run *r, const struct pd_packet *want,
         if (wn == 0 && an == 0) return 0;
         if (an < 0) return differ(what, cap, "options: malformed");
         if (wn == 0 || an == 0 || want->opts[wo] != act->opts[ao] || wn != an)
-            return differ(what, cap, "options differ");
+            return differ(what, cap, "options: expected kind %d at byte %zu, actual %d",
+                          wn ? want->opts[wo] : -1, wo, an ? act->opts[ao] : -1);
         if (compare_one_option(r, want->opts + wo, act->opts + ao, wn, what, cap) < 0) return -1;
         wo += (size_t)wn;
         ao += (size_t)an;

@@ -1,12 +1,15 @@
 /* synack-packetdrill — play packetdrill scripts against synack (README.md).
  *
- *   synack-packetdrill [--known-failures FILE] [--skip-missing] [--list-sysctls] PATH...
+ *   synack-packetdrill [--known-failures FILE] [--opt-layout linux|bsd] [--skip-missing]
+ *                      [--verbose] [--list-sysctls] PATH...
  *
  * Each PATH is a script or a folder (searched recursively for *.pkt, in sorted order). One line
  * per script, "PASS path" or "FAIL path: reason", then per PATH and in total "N passed, M
  * failed". Exit status 0 only when every script passed, or with --known-failures when exactly
  * the listed scripts failed (a listed script that passes is an error too: take it off the list).
- * --skip-missing: exit 77 (a skipped test for CTest) when a PATH does not exist. */
+ * --opt-layout: the stack's TCP option layout (cfg.opt_layout; bsd for scripts written against
+ * FreeBSD). --verbose: each event, packet in and out on stderr. --skip-missing: exit 77 (a skipped
+ * test for CTest) when a PATH does not exist. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +26,8 @@ struct tally {
     unsigned passed, failed, known, unexpected_pass;
 };
 
-static void run_one(const char *path, const struct pd_known *known, struct tally *t)
+static void run_one(const char *path, const struct pd_run_opts *o, const struct pd_known *known,
+                    struct tally *t)
 {
     struct pd_script s;
     struct pd_error err = {0};
@@ -33,7 +37,7 @@ static void run_one(const char *path, const struct pd_known *known, struct tally
         snprintf(reason, sizeof reason, "script line %d: %s", err.line, err.msg);
         rc = -1;
     } else {
-        rc = pd_run_script(&s, reason, sizeof reason);
+        rc = pd_run_script(&s, o, reason, sizeof reason);
     }
     pd_script_free(&s);
     const char *listed = pd_known_reason(known, path);
@@ -64,20 +68,27 @@ static void print_tally(const char *what, const struct tally *t, bool with_known
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: synack-packetdrill [--known-failures FILE] [--skip-missing] "
-                    "[--list-sysctls] PATH...\n");
+    fprintf(stderr, "usage: synack-packetdrill [--known-failures FILE] [--opt-layout linux|bsd] "
+                    "[--skip-missing] [--verbose] [--list-sysctls] PATH...\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
     struct pd_known known = {0};
+    struct pd_run_opts opts = {.opt_layout = SYNACK_OPTS_LINUX};
     bool skip_missing = false, with_known = false;
     int first = 1;
     for (; first < argc && !strncmp(argv[first], "--", 2); first++) {
         if (!strcmp(argv[first], "--list-sysctls")) {
             pd_sysctl_print(stdout);
             return 0;
+        } else if (!strcmp(argv[first], "--opt-layout") && first + 1 < argc) {
+            const char *l = argv[++first];
+            if (strcmp(l, "linux") && strcmp(l, "bsd")) return usage();
+            opts.opt_layout = strcmp(l, "bsd") ? SYNACK_OPTS_LINUX : SYNACK_OPTS_BSD;
+        } else if (!strcmp(argv[first], "--verbose")) {
+            opts.verbose = true;
         } else if (!strcmp(argv[first], "--skip-missing")) {
             skip_missing = true;
         } else if (!strcmp(argv[first], "--known-failures") && first + 1 < argc) {
@@ -99,7 +110,7 @@ int main(int argc, char **argv)
         }
         struct tally t = {0};
         for (size_t k = 0; k < paths.n; k++)
-            run_one(paths.v[k], &known, &t);
+            run_one(paths.v[k], &opts, &known, &t);
         pd_paths_free(&paths);
         print_tally(argv[i], &t, with_known);
         total.passed += t.passed;

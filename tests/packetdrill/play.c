@@ -64,6 +64,7 @@ static int play_event(struct pd_run *r, const struct pd_event *ev)
     int64_t start, end, tol = r->script->opts.tolerance_usecs;
     due(r, ev, &start, &end);
     r->ev = ev;
+    if (r->verbose) fprintf(stderr, "%9.6f line %d\n", (double)pd_script_now(r) / 1e6, ev->line);
     int rc;
     if (ev->kind == PD_EV_PACKET && !ev->packet->inbound) {
         if (pd_ensure_stack(r) < 0) return -1;
@@ -96,11 +97,13 @@ static const char *unsupported(const struct pd_script *s, int *line)
     return NULL;
 }
 
-static int setup(struct pd_run *r, const struct pd_script *s)
+static int setup(struct pd_run *r, const struct pd_script *s, const struct pd_run_opts *o)
 {
     memset(r, 0, sizeof(*r));
     r->script = s;
     synack_config_init(&r->cfg);
+    r->cfg.opt_layout = o->opt_layout;
+    r->verbose = o->verbose;
     r->base = r->now = PD_BASE_TIME;
     r->next_remote_port = 40000;
     const char *lip = s->opts.local_ip ? s->opts.local_ip : "192.168.0.1";
@@ -129,14 +132,14 @@ static int finish(struct pd_run *r)
     return pd_check_unexpected(r, live(r, r->last_start - tol));
 }
 
-int pd_run_script(const struct pd_script *s, char *reason, size_t cap)
+int pd_run_script(const struct pd_script *s, const struct pd_run_opts *o, char *reason, size_t cap)
 {
     struct pd_run *r = calloc(1, sizeof(*r));
     if (!r) {
         snprintf(reason, cap, "out of memory");
         return -1;
     }
-    int line, rc = setup(r, s);
+    int line, rc = setup(r, s, o);
     const char *why = unsupported(s, &line);
     if (why) {
         if (line)

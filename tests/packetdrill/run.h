@@ -64,6 +64,7 @@ struct pd_pending {
 
 struct pd_run {
     const struct pd_script *script;
+    bool verbose;
     struct synack_config cfg;
     struct synack_stack *stack;
     struct synack_sockets *set;
@@ -88,8 +89,14 @@ struct pd_run {
     uint8_t scratch[PD_MAX_PACKET]; /* the packet being built */
 };
 
+/* How the runner sets up each stack (main.c's options). */
+struct pd_run_opts {
+    enum synack_opt_layout opt_layout; /* --opt-layout linux|bsd */
+    bool verbose;                      /* --verbose: every packet and call on stderr */
+};
+
 /* Play a script. Returns 0 when it passed, else -1 with reason filled. */
-int pd_run_script(const struct pd_script *s, char *reason, size_t cap);
+int pd_run_script(const struct pd_script *s, const struct pd_run_opts *o, char *reason, size_t cap);
 
 /* Record the failure of the current event (the first one wins). Returns -1. */
 int pd_fail(struct pd_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

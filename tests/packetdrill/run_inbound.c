@@ -2,6 +2,9 @@
  * to a listener makes a child, as packetdrill), its live numbers, its bytes. */
 #include <string.h>
 
+#include <stdio.h>
+
+#include "format.h"
 #include "map.h"
 #include "run.h"
 #include "wire/tcp.h"
@@ -71,6 +74,11 @@ static int inbound_icmp(struct pd_run *r, const struct pd_packet *p, const struc
 
 int pd_inbound(struct pd_run *r, const struct pd_packet *p)
 {
+    if (r->verbose) {
+        char text[512];
+        fprintf(stderr, "%9.6f   < %s\n", (double)pd_script_now(r) / 1e6,
+                pd_format_packet(p, text, sizeof text));
+    }
     struct pd_sock *s = owner(r, p);
     if (!s) return pd_fail(r, "too many sockets");
     if (p->icmp) return inbound_icmp(r, p, s);

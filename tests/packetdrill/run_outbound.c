@@ -11,6 +11,9 @@
 #include "run.h"
 #include "wire/tcp.h"
 
+static const char *show(const struct pd_run *r, const struct pd_seg *seg,
+                        const struct pd_packet *want, char *buf, size_t cap);
+
 /* A packet of the socket under test? Others are ignored, as packetdrill ignores them. */
 static bool for_sut(const struct pd_run *r, enum pd_parsed kind, const struct pd_seg *seg)
 {
@@ -36,6 +39,11 @@ static int pop(struct pd_run *r, struct pd_out_pkt *out, struct pd_seg *seg)
         if (kind == PD_PARSED_BAD) {
             free(out->bytes);
             return pd_fail(r, "the stack sent a malformed packet (%s)", why);
+        }
+        if (r->verbose) {
+            char a[512];
+            fprintf(stderr, "%9.6f   > %s%s\n", (double)(int64_t)(out->time - r->base) / 1e6,
+                    show(r, seg, NULL, a, sizeof a), for_sut(r, kind, seg) ? "" : " (ignored)");
         }
         if (for_sut(r, kind, seg)) return 1;
         r->ignored++;

@@ -48,9 +48,9 @@ int pd_call_setsockopt(struct pd_run *r, const struct pd_syscall *sc, int64_t *r
     return 0;
 }
 
-static void show_int(int v, char *buf, size_t cap)
+static void show_int(int v, bool is_errno, char *buf, size_t cap)
 {
-    const char *e = v > 0 ? pd_errno_name(v) : NULL;
+    const char *e = v > 0 && is_errno ? pd_errno_name(v) : NULL;
     if (e)
         snprintf(buf, cap, "%d (%s)", v, e);
     else
@@ -58,7 +58,8 @@ static void show_int(int v, char *buf, size_t cap)
 }
 
 /* The value got back against "[N]" or "{l_onoff=.., l_linger=..}". */
-static int check_value(struct pd_run *r, const struct pd_expr *want, const union pd_optval *got)
+static int check_value(struct pd_run *r, const struct pd_expr *want, const union pd_optval *got,
+                       bool is_errno)
 {
     int64_t on, secs;
     char a[48], b[48];
@@ -77,8 +78,8 @@ static int check_value(struct pd_run *r, const struct pd_expr *want, const union
     if (x->kind == PD_X_ELLIPSIS) return 0;
     if (x->kind != PD_X_INT) return pd_fail(r, "getsockopt: cannot check this value");
     if (got->i == x->num) return 0;
-    show_int((int)x->num, a, sizeof a);
-    show_int(got->i, b, sizeof b);
+    show_int((int)x->num, is_errno, a, sizeof a);
+    show_int(got->i, is_errno, b, sizeof b);
     return pd_call_fail(r, "getsockopt: expected value %s, actual %s", a, b);
 }
 
@@ -97,7 +98,8 @@ int pd_call_getsockopt(struct pd_run *r, const struct pd_syscall *sc, int64_t *r
         want_len > 0 && (size_t)want_len <= sizeof val ? (socklen_t)want_len : sizeof val;
     *result = synack_sock_getsockopt(r->set, fd, (int)level, (int)name, &val, &len);
     if (*result < 0 || sc->ret != 0 || sc->nargs < 4) return 0;
-    if (check_value(r, &sc->args[3], &val) < 0) return r->failed ? -1 : 0;
+    bool is_errno = level == SOL_SOCKET && name == SO_ERROR;
+    if (check_value(r, &sc->args[3], &val, is_errno) < 0) return r->failed ? -1 : 0;
     if (check_len && (int64_t)len != want_len)
         return pd_call_fail(r, "getsockopt: expected length %lld, actual %u", (long long)want_len,
                             (unsigned)len);
