@@ -145,7 +145,7 @@ script_tags() {
 # 2-4. Status and tests, row by row.
 kinds="MUST SHLD MAY REC"
 declare -A count # kind,status -> rows; status keys: done partly notyet na
-for k in $kinds all; do for s in done partly notyet na; do count[$k,$s]=0; done; done
+for k in $kinds all; do for s in "done" partly notyet na; do count[$k,$s]=0; done; done
 checked=0
 declare -A listed # "label file:function" -> 1, for check 5
 while IFS=$'\t' read -r _ line label status tests; do
@@ -204,7 +204,7 @@ while IFS=$'\t' read -r _ line label status tests; do
       *) err "$matrix_rel:$line: $label: test '$entry' is neither path/file.c:function nor path/script.pkt" ;;
     esac
   done
-  if [ "$status" = done ] && [ "$n" -eq 0 ]; then
+  if [ "$status" = "done" ] && [ "$n" -eq 0 ]; then
     err "$matrix_rel:$line: $label is done but lists no test"
   fi
 done <<< "$rows"
