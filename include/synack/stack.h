@@ -26,24 +26,34 @@ struct synack_config {
     unsigned syn_retries;      /* SYN retransmissions before ETIMEDOUT (default 7: >= 3 min) */
     unsigned synack_retries;   /* SYN,ACK retransmissions before giving up (default 5) */
     unsigned data_retries;     /* data/FIN retransmissions before ETIMEDOUT (default 15) */
-    synack_time_t fin_wait_2_timeout; /* a closed handle's FIN-WAIT-2 ends after this (default
-                                       * 60 s, as Linux's tcp_fin_timeout); 0 = wait forever */
-    uint32_t sndbuf;                  /* send buffer per connection in bytes (default 64 KiB) */
-    uint32_t rcvbuf;                  /* receive buffer per connection in bytes (default 64 KiB) */
-    uint16_t mss;                     /* MSS we announce; 0 = derived from the device MTU */
-    bool opt_wscale;                  /* offer window scaling (RFC 7323 §2) */
-    bool opt_timestamps;              /* offer timestamps (RFC 7323 §3) */
-    bool opt_sack;                    /* offer SACK-permitted (RFC 2018) */
+    synack_time_t fin_wait_2_timeout;  /* a closed handle's FIN-WAIT-2 ends after this (default
+                                        * 60 s, as Linux's tcp_fin_timeout); 0 = wait forever */
+    uint32_t sndbuf;                   /* send buffer per connection in bytes (default 64 KiB) */
+    uint32_t rcvbuf;                   /* receive buffer per connection in bytes (default 64 KiB) */
+    uint16_t mss;                      /* MSS we announce; 0 = derived from the device MTU */
+    bool opt_wscale;                   /* offer window scaling (RFC 7323 §2) */
+    bool opt_timestamps;               /* offer timestamps (RFC 7323 §3) */
+    bool opt_sack;                     /* offer SACK-permitted (RFC 2018) */
     enum synack_opt_layout opt_layout; /* how options sit in the header (default LINUX) */
-    bool ts_tolerate_missing;         /* accept segments without TSopt once timestamps are on (Linux
-                                       * does); default off: RFC 7323 §3.2's SHOULD drop, as FreeBSD */
+    /* Choices RFC 9293 leaves free, where FreeBSD differs (synack_config_init_freebsd): */
+    uint32_t max_sockbuf;     /* the largest buffer SO_RCVBUF/SO_SNDBUF may ask for; the window
+                               * scale is chosen to cover it (RFC 7323 §2.3); 0 = the connection's
+                               * receive buffer decides, and buffers are capped at 1 GiB */
+    bool buf_round_mss;       /* once the peer's MSS is known, buffers grow to a whole number of
+                               * segments (FreeBSD's tcp_mss()) */
+    bool rcv_wnd_bsd;         /* advertise all free receive buffer, withholding only windows below
+                               * min(buffer/4, MSS), and send window updates after reads of 2 MSS
+                               * (BSD); default: the right edge moves in steps of min(buffer/2, MSS)
+                               * (RFC 9293 §3.8.6.2.2's suggested algorithm) */
+    bool ts_tolerate_missing; /* accept segments without TSopt once timestamps are on (Linux
+                               * does); default off: RFC 7323 §3.2's SHOULD drop, as FreeBSD */
     /* RFC 5961, each part on by default (FreeBSD's insecure_rst / insecure_syn turn 1 and 2 off):
      * a RST in the window but not at RCV.NXT (§3.2), and a SYN in a synchronized state (§4.2),
      * draw a challenge ACK instead of resetting; an ACK older than SND.UNA - MAX.SND.WND is
      * dropped with an ACK (§5.2). */
     bool rfc5961_rst, rfc5961_syn, rfc5961_ack;
-    unsigned syn_backlog; /* half-open connections per listener (default 128) */
-    unsigned max_conns;   /* connections per stack, 0 = unlimited */
+    unsigned syn_backlog;                /* half-open connections per listener (default 128) */
+    unsigned max_conns;                  /* connections per stack, 0 = unlimited */
     uint16_t ephemeral_lo, ephemeral_hi; /* local port range for connect (default 49152-65535) */
 
     /* Data transfer. */
@@ -60,6 +70,10 @@ struct synack_config {
 };
 
 void synack_config_init(struct synack_config *cfg);
+/* The defaults, then FreeBSD's choices where the RFCs leave them free: BSD option layout, window
+ * scale from a 2 MiB kern.ipc.maxsockbuf, buffers rounded to the MSS, BSD receive windows, a
+ * 32 KiB send buffer; what FreeBSD-written tests (packetdrill scripts) expect. */
+void synack_config_init_freebsd(struct synack_config *cfg);
 /* 0 when every setting is usable, else -EINVAL and, if why is not NULL, a sentence naming the
  * setting and its range (a static string). */
 int synack_config_check(const struct synack_config *cfg, const char **why);

@@ -76,6 +76,7 @@ static void tcp_info(const struct sy_sock *so, struct synack_tcp_info *ti)
 
 static int getsockopt_locked(struct sy_sock *so, int level, int name, void *val, socklen_t *len)
 {
+    if (so->conn) synack_conn_params(so->conn, &so->prm); /* the stack may have grown buffers */
     if (level == IPPROTO_TCP && name == TCP_INFO) {
         struct synack_tcp_info ti;
         tcp_info(so, &ti);
@@ -118,15 +119,15 @@ static int keep_seconds(int v, synack_time_t *out)
     return 0;
 }
 
-static int set_int(struct sy_sock *so, struct synack_conn_params *p, int level, int name, int v)
+static int set_int(struct sy_sock *so, struct synack_conn_params *p, int level, int name, int v,
+                   uint32_t max)
 {
     if (level == SOL_SOCKET) {
         switch (name) {
         case SO_RCVBUF:
         case SO_SNDBUF:
             if (v <= 0) return -EINVAL;
-            *(name == SO_RCVBUF ? &p->rcvbuf : &p->sndbuf) =
-                (uint32_t)v > (1u << 30) ? 1u << 30 : (uint32_t)v;
+            *(name == SO_RCVBUF ? &p->rcvbuf : &p->sndbuf) = (uint32_t)v > max ? max : (uint32_t)v;
             return 0;
         case SO_REUSEADDR: so->reuseaddr = v != 0; return 0;
         case SYNACK_SO_REUSEPORT: so->reuseport = v != 0; return 0;
@@ -165,7 +166,8 @@ static int setsockopt_locked(struct synack_sockets *set, struct sy_sock *so, int
     if (len < (socklen_t)sizeof(int)) return -EINVAL;
     memcpy(&v, val, sizeof(v));
     struct synack_conn_params p = so->prm;
-    int err = set_int(so, &p, level, name, v);
+    uint32_t max = synack_stack_config(set->stack)->max_sockbuf;
+    int err = set_int(so, &p, level, name, v, max ? max : 1u << 30);
     if (err) return err;
     if (so->conn) err = synack_conn_set_params(so->conn, &p, sy_sock_now(set));
     if (err == 0) so->prm = p;

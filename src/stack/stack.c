@@ -58,6 +58,17 @@ static void stack_keys(struct synack_stack *s)
     s->ephemeral_next = (uint32_t)sy_siphash24(&s->hash_key, &s->cfg.seed, sizeof(s->cfg.seed));
 }
 
+void synack_config_init_freebsd(struct synack_config *cfg)
+{
+    synack_config_init(cfg);
+    cfg->opt_layout = SYNACK_OPTS_BSD;
+    cfg->max_sockbuf = 2 * 1024 * 1024; /* kern.ipc.maxsockbuf */
+    cfg->buf_round_mss = true;
+    cfg->rcv_wnd_bsd = true;
+    cfg->sndbuf = 32 * 1024; /* net.inet.tcp.sendspace */
+    cfg->rcvbuf = 64 * 1024; /* net.inet.tcp.recvspace */
+}
+
 /* Each rule: a setting out of its range, and what it must be. */
 int synack_config_check(const struct synack_config *cfg, const char **why)
 {
@@ -77,6 +88,10 @@ int synack_config_check(const struct synack_config *cfg, const char **why)
         bad = "sndbuf and rcvbuf must be from 1 byte to 1 GiB (RFC 7323 section 2.3)";
     else if (cfg->mss != 0 && cfg->mss < 64)
         bad = "mss must be 0 (from the device MTU) or at least 64";
+    else if (cfg->max_sockbuf > (1u << 30) ||
+             (cfg->max_sockbuf &&
+              (cfg->sndbuf > cfg->max_sockbuf || cfg->rcvbuf > cfg->max_sockbuf)))
+        bad = "max_sockbuf must be 0 or from the buffer sizes to 1 GiB";
     else if ((unsigned)cfg->opt_layout > SYNACK_OPTS_BSD)
         bad = "opt_layout must be SYNACK_OPTS_LINUX or SYNACK_OPTS_BSD";
     else if (cfg->initial_window == 0)

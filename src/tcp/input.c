@@ -63,7 +63,7 @@ void sy_tcp_input(struct synack_stack *s, struct sy_seg *seg, synack_time_t now)
  * segment at RCV.NXT for its ACK and RST ("special allowance"); its text is trimmed away. */
 static bool seq_acceptable(const struct synack_conn *c, const struct sy_seg *seg)
 {
-    uint32_t wnd = sy_rcv_wnd(c), seq = seg->tcp.seq, lo = c->rcv_nxt, hi = c->rcv_nxt + wnd;
+    uint32_t wnd = sy_rcv_wnd_accept(c), seq = seg->tcp.seq, lo = c->rcv_nxt, hi = lo + wnd;
     if (seg->len == 0) return wnd == 0 ? seq == lo : sy_seq_in(seq, lo, hi);
     if (wnd == 0) return seq == lo;
     return sy_seq_in(seq, lo, hi) || sy_seq_in(seq + seg->len - 1, lo, hi);

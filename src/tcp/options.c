@@ -7,8 +7,9 @@
 /* The shift that lets our receive buffer be advertised in 16 bits (RFC 7323 §2.3). */
 static uint8_t our_wscale(const struct synack_conn *c)
 {
+    uint32_t buf = c->stack->cfg.max_sockbuf ? c->stack->cfg.max_sockbuf : c->prm.rcvbuf;
     uint8_t ws = 0;
-    while (ws < SY_TCP_MAX_WSCALE && ((uint32_t)0xffff << ws) < c->prm.rcvbuf)
+    while (ws < SY_TCP_MAX_WSCALE && ((uint32_t)0xffff << ws) < buf)
         ws++;
     return ws;
 }
@@ -42,6 +43,22 @@ void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_
     }
 }
 
+/* A buffer grown to whole segments, within max_sockbuf (FreeBSD's tcp_mss()). */
+static void round_buffer(struct sy_ring *r, uint32_t *size, uint32_t mss, uint32_t max)
+{
+    if (r->buf == NULL || *size <= mss) return;
+    uint32_t want = (uint32_t)(((uint64_t)*size + mss - 1) / mss * mss);
+    if (max && want > max) want = max;
+    if (want > *size && sy_ring_grow(r, want) == 0) *size = want;
+}
+
+void sy_opts_round_buffers(struct synack_conn *c)
+{
+    uint32_t max = c->stack->cfg.max_sockbuf;
+    round_buffer(&c->sndbuf, &c->prm.sndbuf, c->snd_mss, max);
+    round_buffer(&c->rcvbuf, &c->prm.rcvbuf, c->snd_mss, max);
+}
+
 /* Record what the peer's SYN (or SYN,ACK) offers: an option is on only if we offer it too. */
 void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_time_t now)
 {
@@ -51,8 +68,10 @@ void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_ti
     uint32_t mss = (o->has & SY_OPT_MSS) ? o->mss : SY_TCP_DEFAULT_MSS;
     uint32_t dev_mss = (uint32_t)sy_ip_payload_mtu(c->stack, c->dev) - SY_TCP_HDR_LEN;
     if (mss > dev_mss) mss = dev_mss;
+    if (c->prm.mss && mss > c->prm.mss) mss = c->prm.mss; /* TCP_MAXSEG clamps both ways */
     if (mss < 64) mss = 64; /* a floor against absurd values, as Linux's tcp_min_snd_mss */
     c->snd_mss = (uint16_t)mss;
+    if (c->stack->cfg.buf_round_mss) sy_opts_round_buffers(c);
 
     bool opts = !c->prm.noopt; /* TCP_NOOPT: none of the peer's offers is taken up */
     c->ws_ok = opts && cfg->opt_wscale && (o->has & SY_OPT_WSCALE);

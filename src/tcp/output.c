@@ -43,13 +43,37 @@ static int send_segment(struct synack_stack *s, struct synack_conn *c, int dev,
     return sy_ip_output(s, dev, &local->addr, &remote->addr, SY_IPPROTO_TCP, n, now);
 }
 
+/* The largest window the header can offer (RFC 7323 §2.3). */
+static uint32_t rcv_wnd_max(const struct synack_conn *c)
+{
+    return (uint32_t)0xffff << c->rcv_wscale;
+}
+
 uint32_t sy_rcv_window_target(const struct synack_conn *c)
 {
-    uint32_t space = (uint32_t)sy_ring_space(&c->rcvbuf);
-    uint32_t offered = sy_rcv_wnd(c);
-    uint32_t half = (uint32_t)c->rcvbuf.cap / 2;
-    uint32_t step = c->our_mss < half ? c->our_mss : half;
-    return space >= offered + step ? space : offered;
+    uint32_t space = (uint32_t)sy_ring_space(&c->rcvbuf), max = rcv_wnd_max(c);
+    uint32_t offered = sy_rcv_wnd(c), cap = (uint32_t)c->rcvbuf.cap;
+    if (c->stack->cfg.rcv_wnd_bsd) {
+        /* BSD: all the free space, but no window below min(buffer/4, MSS) (RFC 1122
+         * §4.2.3.3's receiver SWS avoidance in BSD's form). */
+        if (space < cap / 4 && space < c->our_mss) space = 0;
+        space = space < max ? space : max;
+        return space > offered ? space : offered;
+    }
+    uint32_t step = c->our_mss < cap / 2 ? c->our_mss : cap / 2;
+    uint32_t target = space >= offered + step ? space : offered;
+    return target < max ? target : (offered > max ? offered : max);
+}
+
+bool sy_rcv_window_update_due(const struct synack_conn *c)
+{
+    uint32_t target = sy_rcv_window_target(c), offered = sy_rcv_wnd(c);
+    if (target <= offered) return false;
+    if (!c->stack->cfg.rcv_wnd_bsd) return true; /* the target already moved by a step */
+    /* BSD's tcp_output(): a window update once it opens by two segments and a quarter of the
+     * buffer (or the buffer is small), or by half the buffer. */
+    uint32_t grow = target - offered, cap = (uint32_t)c->rcvbuf.cap, mss = c->our_mss;
+    return (grow >= 2 * mss && (grow >= cap / 4 || cap <= 8 * mss)) || 2 * grow >= cap;
 }
 
 uint16_t sy_rcv_window_update(struct synack_conn *c, bool syn)

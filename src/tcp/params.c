@@ -54,7 +54,7 @@ int synack_conn_set_params(struct synack_conn *c, const struct synack_conn_param
     if (ka) synack_set_keepalive(c, p->keepalive, now);
     if (push) sy_output(c, now); /* what Nagle held goes now, as Linux pushes on TCP_NODELAY */
     if (c->rcvbuf.buf && sy_state_synchronized(c->state) && !c->fin_rcvd &&
-        sy_rcv_window_target(c) > sy_rcv_wnd(c))
+        sy_rcv_window_update_due(c))
         sy_send_ack(c, now); /* a bigger buffer opens the window */
     return 0;
 }

@@ -212,6 +212,8 @@ void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_
 void sy_opts_init(struct synack_conn *c);
 void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_time_t now);
 void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);
+/* cfg.buf_round_mss: both buffers grown to whole segments of SND.MSS. */
+void sy_opts_round_buffers(struct synack_conn *c);
 /* icmp_error.c — an ICMP error quoting a segment of c with sequence number seq (RFC 1122
  * §4.2.3.9, RFC 5461, RFC 1191, RFC 5927). */
 void sy_tcp_icmp_error(struct synack_conn *c, uint8_t type, uint8_t code, uint16_t next_mtu,
@@ -264,6 +266,8 @@ void sy_output_retransmit(struct synack_conn *c, synack_time_t now);
  * now. The right edge moves only when it can move by min(RCV.BUFF / 2, the peer's MSS); else the
  * window offered before is kept (it shrinks as data arrives, never by moving the edge back). */
 uint32_t sy_rcv_window_target(const struct synack_conn *c);
+/* Whether a read opened the window enough for a window update of its own (§3.8.6.2.2). */
+bool sy_rcv_window_update_due(const struct synack_conn *c);
 /* The window field to send now (scaled unless on a SYN); moves rcv_adv, never back. */
 uint16_t sy_rcv_window_update(struct synack_conn *c, bool syn);
 
@@ -298,6 +302,15 @@ void sy_open_active(struct synack_conn *c, enum synack_cause why, synack_time_t 
 static inline uint32_t sy_rcv_wnd(const struct synack_conn *c)
 {
     return sy_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+}
+
+/* The window segments are tested against (§3.10.7.4): the one offered; with cfg.rcv_wnd_bsd,
+ * as BSD's rcv_wnd, the free buffer when that is larger (a 16-bit field without scaling cannot
+ * offer all of a larger buffer, and reads may free room the edge has not moved over yet). */
+static inline uint32_t sy_rcv_wnd_accept(const struct synack_conn *c)
+{
+    uint32_t offered = sy_rcv_wnd(c), space = (uint32_t)sy_ring_space(&c->rcvbuf);
+    return c->stack->cfg.rcv_wnd_bsd && space > offered ? space : offered;
 }
 
 /* Our FIN has been sent and acknowledged. */

@@ -20,7 +20,8 @@ static void trim(const struct synack_conn *c, struct sy_seg *seg)
         t->payload_len -= cut;
         t->seq += cut;
     }
-    uint32_t room = sy_seq_gt(c->rcv_adv, t->seq) ? c->rcv_adv - t->seq : 0;
+    uint32_t edge = c->rcv_nxt + sy_rcv_wnd_accept(c);
+    uint32_t room = sy_seq_gt(edge, t->seq) ? edge - t->seq : 0;
     if (t->payload_len > room) {
         t->payload_len = room;
         t->flags &= (uint8_t)~SY_TH_FIN; /* the FIN lies beyond the window */

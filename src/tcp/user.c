@@ -186,7 +186,7 @@ ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_t
 static void window_update_after_read(struct synack_conn *c, synack_time_t now)
 {
     if (!sy_state_synchronized(c->state) || c->fin_rcvd) return;
-    if (sy_rcv_window_target(c) > sy_rcv_wnd(c)) sy_send_ack(c, now);
+    if (sy_rcv_window_update_due(c)) sy_send_ack(c, now);
 }
 
 /* §3.10.3 RECEIVE: whether bytes may be read now (1), or what to return instead. */
