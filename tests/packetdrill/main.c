@@ -26,6 +26,13 @@ struct tally {
     unsigned passed, failed, known, unexpected_pass;
 };
 
+/* A reason quotes script text: keep the output one printable line. */
+static void printable(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e) *s = '?';
+}
+
 static void run_one(const char *path, const struct pd_run_opts *o, const struct pd_known *known,
                     struct tally *t)
 {
@@ -40,6 +47,7 @@ static void run_one(const char *path, const struct pd_run_opts *o, const struct 
         rc = pd_run_script(&s, o, reason, sizeof reason);
     }
     pd_script_free(&s);
+    printable(reason);
     const char *listed = pd_known_reason(known, path);
     if (rc == 0 && listed) {
         t->unexpected_pass++;
