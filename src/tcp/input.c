@@ -96,6 +96,7 @@ static bool check_sequence(struct synack_conn *c, const struct sy_seg *seg, syna
      * draws echoes this copy and the sender's RTT sample measures one round trip, not the time
      * since the first copy (as BSD, which trims such a segment to an empty one at RCV.NXT). */
     if (sy_seq_leq(seg->tcp.seq + seg->len, c->rcv_nxt)) sy_paws_record(c, seg, now);
+    sy_dsack_note(c, seg); /* RFC 2883 §4: the ACK reports the duplicate */
     send_ack_or_synack(c, now);
     /* TIME-WAIT: a retransmission of the peer's FIN is ACKed again and restarts the 2 MSL
      * timer (§3.10.7.4, eighth step). */

@@ -89,22 +89,51 @@ void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_ti
     c->sack_ok = opts && cfg->opt_sack && (o->has & SY_OPT_SACK_PERM);
 }
 
-/* RFC 2018 §4: the first block reports the range holding the newest segment, the others follow
- * (here in sequence order); three blocks fit beside timestamps, four without. */
+/* The held range containing offset off from RCV.NXT, or a->n. */
+static unsigned range_at(const struct sy_assembler *a, uint32_t off)
+{
+    for (unsigned i = 0; i < a->n; i++)
+        if (a->r[i].start <= off && off < a->r[i].end) return i;
+    return a->n;
+}
+
+static void add_block(const struct synack_conn *c, struct sy_tcp_opts *o, unsigned i, bool *used)
+{
+    used[i] = true;
+    const struct sy_asm_range *r = &c->reasm.r[i];
+    o->sack[o->sack_count++] = (struct sy_sack_block){c->rcv_nxt + r->start, c->rcv_nxt + r->end};
+}
+
+/* RFC 2018 §4: the first block is the range holding the newest segment (MUST), after a D-SACK
+ * block when a duplicate arrived (RFC 2883 §4); the others repeat the most recently reported
+ * blocks first (SHOULD), then any never reported, in sequence order. Three blocks fit beside
+ * timestamps, four without. */
 static void sack_blocks(const struct synack_conn *c, struct sy_tcp_opts *o)
 {
     const struct sy_assembler *a = &c->reasm;
-    unsigned max = (o->has & SY_OPT_TS) ? 3 : 4, first = 0;
-    for (unsigned i = 0; i < a->n; i++)
-        if (a->r[i].start <= a->last_start && a->last_start < a->r[i].end) first = i;
+    unsigned max = (o->has & SY_OPT_TS) ? 3 : 4;
+    unsigned first = c->sack_newest ? range_at(a, c->sack_newest_seq - c->rcv_nxt) : a->n;
+    bool used[SY_ASM_RANGES] = {false};
     o->has |= SY_OPT_SACK;
-    o->sack[0] =
-        (struct sy_sack_block){c->rcv_nxt + a->r[first].start, c->rcv_nxt + a->r[first].end};
-    o->sack_count = 1;
+    o->sack_count = 0;
+    if (c->dsack) o->sack[o->sack_count++] = (struct sy_sack_block){c->dsack_left, c->dsack_right};
+    if (first < a->n) add_block(c, o, first, used);
+    for (unsigned k = 0; k < c->sack_sent_n && o->sack_count < max; k++) {
+        unsigned i = range_at(a, c->sack_sent[k] - c->rcv_nxt);
+        if (i < a->n && !used[i]) add_block(c, o, i, used);
+    }
     for (unsigned i = 0; i < a->n && o->sack_count < max; i++)
-        if (i != first)
-            o->sack[o->sack_count++] =
-                (struct sy_sack_block){c->rcv_nxt + a->r[i].start, c->rcv_nxt + a->r[i].end};
+        if (!used[i]) add_block(c, o, i, used);
+}
+
+void sy_opts_sack_sent(struct synack_conn *c, const struct sy_tcp_opts *o)
+{
+    if (!(o->has & SY_OPT_SACK)) return;
+    unsigned skip = c->dsack ? 1 : 0; /* a D-SACK block is reported once (RFC 2883 §4) */
+    c->dsack = false;
+    c->sack_sent_n = (uint8_t)(o->sack_count - skip);
+    for (unsigned k = skip; k < o->sack_count; k++)
+        c->sack_sent[k - skip] = o->sack[k].left;
 }
 
 void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now)
@@ -115,7 +144,7 @@ void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, syn
         o->ts_val = ts_now(c, now);
         o->ts_ecr = c->ts_recent;
     }
-    if (c->sack_ok && !sy_asm_empty(&c->reasm)) sack_blocks(c, o);
+    if (c->sack_ok && (c->dsack || !sy_asm_empty(&c->reasm))) sack_blocks(c, o);
 }
 
 uint32_t sy_opts_payload_mss(const struct synack_conn *c)
@@ -131,8 +160,9 @@ uint32_t sy_opts_payload_mss(const struct synack_conn *c)
  * kind, length and 8 bytes a block, as many as sack_blocks() sends. */
 static uint32_t sack_space(const struct synack_conn *c)
 {
-    if (!c->sack_ok || sy_asm_empty(&c->reasm)) return 0;
-    unsigned max = c->ts_ok ? 3 : 4, n = c->reasm.n < max ? c->reasm.n : max;
+    if (!c->sack_ok || (!c->dsack && sy_asm_empty(&c->reasm))) return 0;
+    unsigned max = c->ts_ok ? 3 : 4, held = c->reasm.n + (c->dsack ? 1 : 0);
+    unsigned n = held < max ? held : max;
     return 4 + 8 * n;
 }
 

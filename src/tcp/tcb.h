@@ -86,6 +86,12 @@ struct synack_conn {
     bool fin_early;         /* a FIN arrived beyond RCV.NXT */
     uint32_t delack_bytes;  /* in-order bytes received and not yet acknowledged (§3.8.6.3) */
     uint32_t fin_early_seq; /* where it sits */
+    uint32_t sack_sent[4];  /* left edges of the SACK blocks last sent, in their order */
+    uint8_t sack_sent_n;
+    bool sack_newest; /* the newest segment is held out of order, at sack_newest_seq */
+    uint32_t sack_newest_seq;
+    bool dsack; /* a duplicate to report once in the first block (RFC 2883) */
+    uint32_t dsack_left, dsack_right;
 
     /* timers: absolute deadlines, SYNACK_TIME_NEVER when off */
     synack_time_t timer[SY_TIMER_COUNT]; /* absolute deadlines, SYNACK_TIME_NEVER when off */
@@ -212,6 +218,11 @@ void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_
 void sy_opts_init(struct synack_conn *c);
 void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_time_t now);
 void sy_opts_for_segment(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);
+/* Remember the SACK blocks a segment carries, for the order of the next (RFC 2018 §4). */
+void sy_opts_sack_sent(struct synack_conn *c, const struct sy_tcp_opts *o);
+/* text.c — RFC 2883 §4: note the duplicate part of a segment's text for a D-SACK block: what lies
+ * below RCV.NXT, else the first part already held out of order. */
+void sy_dsack_note(struct synack_conn *c, const struct sy_seg *seg);
 /* cfg.buf_round_mss: both buffers grown to whole segments of SND.MSS. */
 void sy_opts_round_buffers(struct synack_conn *c);
 /* icmp_error.c — an ICMP error quoting a segment of c with sequence number seq (RFC 1122

@@ -28,14 +28,41 @@ static void trim(const struct synack_conn *c, struct sy_seg *seg)
     }
 }
 
+void sy_dsack_note(struct synack_conn *c, const struct sy_seg *seg)
+{
+    const struct sy_tcp *t = &seg->tcp;
+    if (!c->sack_ok || t->payload_len == 0) return;
+    uint32_t lo = t->seq, hi = t->seq + (uint32_t)t->payload_len;
+    if (sy_seq_lt(lo, c->rcv_nxt)) {
+        c->dsack = true;
+        c->dsack_left = lo;
+        c->dsack_right = sy_seq_lt(hi, c->rcv_nxt) ? hi : c->rcv_nxt;
+        return;
+    }
+    const struct sy_assembler *a = &c->reasm;
+    for (unsigned i = 0; i < a->n; i++) {
+        uint32_t rs = c->rcv_nxt + a->r[i].start, re = c->rcv_nxt + a->r[i].end;
+        uint32_t l = sy_seq_gt(rs, lo) ? rs : lo, r = sy_seq_lt(re, hi) ? re : hi;
+        if (sy_seq_lt(l, r)) {
+            c->dsack = true;
+            c->dsack_left = l;
+            c->dsack_right = r;
+            return;
+        }
+    }
+}
+
 /* Data beyond RCV.NXT (within the window) is written in place into the receive buffer at its
  * offset and its range remembered (RFC 9293 §3.10.7.4 seventh: segments beyond RCV.NXT "may be
  * held for later processing"). */
 static void hold_early(struct synack_conn *c, const struct sy_tcp *t)
 {
     uint32_t off = t->seq - c->rcv_nxt;
-    if (sy_ring_write_at(&c->rcvbuf, off, t->payload, t->payload_len))
+    if (sy_ring_write_at(&c->rcvbuf, off, t->payload, t->payload_len)) {
         sy_asm_add(&c->reasm, off, off + (uint32_t)t->payload_len);
+        c->sack_newest = true; /* RFC 2018 §4: its block goes first */
+        c->sack_newest_seq = t->seq;
+    }
 }
 
 enum ack_need { ACK_NONE, ACK_DELAYED, ACK_NOW };
@@ -47,6 +74,7 @@ static enum ack_need take_text(struct synack_conn *c, struct sy_seg *seg, synack
 {
     struct sy_tcp *t = &seg->tcp;
     size_t before = t->payload_len;
+    sy_dsack_note(c, seg);
     trim(c, seg);
     enum ack_need owed = before != t->payload_len ? ACK_NOW : ACK_NONE;
     if (t->payload_len == 0) return owed;
@@ -54,6 +82,7 @@ static enum ack_need take_text(struct synack_conn *c, struct sy_seg *seg, synack
         hold_early(c, t);
         return ACK_NOW;
     }
+    c->sack_newest = false;
     size_t n = sy_ring_write(&c->rcvbuf, t->payload, t->payload_len);
     uint32_t more = sy_asm_advance(&c->reasm, (uint32_t)n); /* held data now in order */
     sy_ring_commit(&c->rcvbuf, more);
