@@ -72,6 +72,8 @@ enum synack_drop_reason {
                                  * in flight (RFC 5927 §4.1) */
     SYNACK_DROP_LINK,           /* an Ethernet frame not for us, short, of another EtherType, or
                                  * an ARP packet we cannot use */
+    SYNACK_DROP_TIME_WAIT,      /* TIME-WAIT (cfg.time_wait_bsd): a RST ignored (RFC 1337), or a
+                                 * segment without ACK */
     SYNACK_DROP_ARP_UNRESOLVED, /* a packet whose next hop never answered ARP (or a newer one
                                  * took its place while waiting) */
     SYNACK_DROP_REASON_COUNT

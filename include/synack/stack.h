@@ -23,6 +23,8 @@ struct synack_config {
     synack_time_t rto_initial; /* RFC 6298 §2.1 initial RTO (default 1 s) */
     synack_time_t rto_min;     /* RFC 6298 §2.4 lower bound (default 200 ms, as Linux) */
     synack_time_t rto_max;     /* RFC 6298 §2.5 upper bound (default 60 s) */
+    synack_time_t rto_slop;    /* added to each RTO computed or backed off (BSD's rexmit_slop:
+                                * room for a delayed ACK); default 0 */
     unsigned syn_retries;      /* SYN retransmissions before ETIMEDOUT (default 7: >= 3 min) */
     unsigned synack_retries;   /* SYN,ACK retransmissions before giving up (default 5) */
     unsigned data_retries;     /* data/FIN retransmissions before ETIMEDOUT (default 15) */
@@ -45,6 +47,15 @@ struct synack_config {
                                * min(buffer/4, MSS), and send window updates after reads of 2 MSS
                                * (BSD); default: the right edge moves in steps of min(buffer/2, MSS)
                                * (RFC 9293 §3.8.6.2.2's suggested algorithm) */
+    bool ack_resends_fin;     /* while our FIN is the only thing unacknowledged, the ACK of the
+                               * peer's FIN carries it again (BSD's tcp_output) */
+    bool delack_two_segments; /* a delayed ACK goes after the second data segment whatever its
+                               * size (BSD), not only after two full-sized ones */
+    bool drop_synfin;         /* a SYN with FIN at a listener or in SYN-SENT is dropped (FreeBSD's
+                               * drop_synfin; RFC 9293 leaves such odd segments to the receiver) */
+    bool time_wait_bsd; /* TIME-WAIT as BSD's tcp_twcheck: RSTs ignored (RFC 1337 §3), segments
+                         * without ACK dropped silently, anything but an exact duplicate ACK
+                         * answered with an ACK */
     bool ts_tolerate_missing; /* accept segments without TSopt once timestamps are on (Linux
                                * does); default off: RFC 7323 §3.2's SHOULD drop, as FreeBSD */
     /* RFC 5961, each part on by default (FreeBSD's insecure_rst / insecure_syn turn 1 and 2 off):

@@ -81,6 +81,7 @@ const char *synack_drop_reason_name(enum synack_drop_reason r)
         [SYNACK_DROP_ICMP_IGNORED] = "icmp_ignored",
         [SYNACK_DROP_ICMP_STALE] = "icmp_stale",
         [SYNACK_DROP_LINK] = "link",
+        [SYNACK_DROP_TIME_WAIT] = "time_wait",
         [SYNACK_DROP_ARP_UNRESOLVED] = "arp_unresolved",
         [SYNACK_DROP_NO_BUFFER] = "no_buffer",
     };

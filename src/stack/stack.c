@@ -65,8 +65,15 @@ void synack_config_init_freebsd(struct synack_config *cfg)
     cfg->max_sockbuf = 2 * 1024 * 1024; /* kern.ipc.maxsockbuf */
     cfg->buf_round_mss = true;
     cfg->rcv_wnd_bsd = true;
-    cfg->sndbuf = 32 * 1024; /* net.inet.tcp.sendspace */
-    cfg->rcvbuf = 64 * 1024; /* net.inet.tcp.recvspace */
+    cfg->ack_resends_fin = true;
+    cfg->time_wait_bsd = true;
+    cfg->rto_slop = SYNACK_MSEC(200); /* net.inet.tcp.rexmit_slop */
+    cfg->rto_min = SYNACK_MSEC(30);   /* net.inet.tcp.rexmit_min */
+    cfg->drop_synfin = false;         /* net.inet.tcp.drop_synfin */
+    cfg->delack_two_segments = true;
+    cfg->delack_timeout = SYNACK_MSEC(100); /* net.inet.tcp.delacktime */
+    cfg->sndbuf = 32 * 1024;                /* net.inet.tcp.sendspace */
+    cfg->rcvbuf = 64 * 1024;                /* net.inet.tcp.recvspace */
 }
 
 /* Each rule: a setting out of its range, and what it must be. */
@@ -79,6 +86,8 @@ int synack_config_check(const struct synack_config *cfg, const char **why)
         bad = "msl must be positive";
     else if (cfg->rto_max == 0 || cfg->rto_min > cfg->rto_max)
         bad = "rto_min must not exceed rto_max, and rto_max must be positive";
+    else if (cfg->rto_slop > cfg->rto_max)
+        bad = "rto_slop must not exceed rto_max";
     else if (cfg->rto_initial < cfg->rto_min || cfg->rto_initial > cfg->rto_max)
         bad = "rto_initial must lie between rto_min and rto_max";
     else if (cfg->delack_timeout >= SYNACK_MSEC(500))

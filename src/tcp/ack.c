@@ -28,7 +28,9 @@ static bool ack_syn_received(struct synack_conn *c, const struct sy_seg *seg, sy
     c->snd_wnd = (uint32_t)seg->tcp.wnd << c->snd_wscale;
     c->snd_wl1 = seg->tcp.seq;
     c->snd_wl2 = ack;
+    if (c->stack->cfg.buf_round_mss && c->passive) sy_opts_round_buffers(c);
     sy_set_state(c, SYNACK_ESTABLISHED, SYNACK_CAUSE_RCV_ACK, now);
+    sy_text_release_syn(c, now);
     if (c->parent) sy_listen_child_established(c, now);
     /* §3.10.4: a CLOSE queued in SYN-RECEIVED behind data is processed now. */
     if (c->fin_queued) sy_set_state(c, SYNACK_FIN_WAIT_1, SYNACK_CAUSE_USER_CLOSE, now);

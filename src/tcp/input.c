@@ -131,8 +131,11 @@ static void check_rst(struct synack_conn *c, const struct sy_seg *seg, synack_ti
         if (c->user_ref || c->parent) sy_conn_error(c, -ECONNRESET, now); /* "connection reset" */
         break;
     case SYNACK_CLOSING:
-    case SYNACK_LAST_ACK:
-    case SYNACK_TIME_WAIT: break; /* "enter the CLOSED state, delete the TCB, and return" */
+    case SYNACK_LAST_ACK: /* "enter the CLOSED state, delete the TCB, and return"; an application
+                           * still holding the socket hears ECONNRESET, as Linux and FreeBSD */
+        if (c->user_ref) sy_conn_error(c, -ECONNRESET, now);
+        break;
+    case SYNACK_TIME_WAIT: break;
     case SYNACK_CLOSED:
     case SYNACK_LISTEN:
     case SYNACK_SYN_SENT:
@@ -178,8 +181,45 @@ static void trim_old_syn(const struct synack_conn *c, struct sy_seg *seg)
     t->flags &= (uint8_t)~SY_TH_SYN;
 }
 
+/* cfg.time_wait_bsd, before the RFC pipeline: true when the segment was dealt with. */
+static bool time_wait_bsd(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now)
+{
+    uint8_t f = seg->tcp.flags;
+    if (c->state != SYNACK_TIME_WAIT || !c->stack->cfg.time_wait_bsd) return false;
+    if (f & SY_TH_SYN) {
+        if (!sy_seq_lt(seg->tcp.seq, c->rcv_nxt)) return false; /* §3.10.7.4 fourth (RFC 5961) */
+        sy_stack_drop(c->stack, c, SYNACK_DROP_UNACCEPTABLE, now); /* an old SYN: ACKed */
+        sy_send_ack(c, now);
+        return true;
+    }
+    if ((f & SY_TH_RST) || !(f & SY_TH_ACK)) { /* RFC 1337 §3: no TIME-WAIT assassination */
+        sy_stack_drop(c->stack, c, SYNACK_DROP_TIME_WAIT, now);
+        return true;
+    }
+    bool dup_ack = !(f & SY_TH_FIN) && seg->len == 0 && seg->tcp.seq == c->rcv_nxt &&
+                   seg->tcp.ack == c->snd_max;
+    if (dup_ack) return false; /* nothing to answer */
+    /* A FIN again restarts the 2 MSL; it and anything else draws an ACK (no window test). */
+    if ((f & SY_TH_FIN) && seg->tcp.seq + seg->len == c->rcv_nxt) sy_timer_time_wait(c, now);
+    sy_stack_drop(c->stack, c, SYNACK_DROP_UNACCEPTABLE, now);
+    sy_send_ack(c, now);
+    return true;
+}
+
+/* §3.10.7.4: of an acceptable segment "only the new parts are processed": a SYN that lies before
+ * RCV.NXT (a SYN,FIN straddling it, say) is an old part and is trimmed away. */
+static void trim_syn_before_window(const struct synack_conn *c, struct sy_seg *seg)
+{
+    struct sy_tcp *t = &seg->tcp;
+    if (!(t->flags & SY_TH_SYN) || !sy_seq_lt(t->seq, c->rcv_nxt)) return;
+    t->seq += 1;
+    seg->len -= 1;
+    t->flags &= (uint8_t)~SY_TH_SYN;
+}
+
 void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
 {
+    if (time_wait_bsd(c, seg, now)) return;
     trim_old_syn(c, seg);
     enum synack_drop_reason why;
     if (!sy_paws_ok(c, seg, &why, now)) { /* RFC 7323 §5.3 R1 comes before the window (R2) */
@@ -188,6 +228,7 @@ void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_tim
         return;
     }
     if (!check_sequence(c, seg, now)) return;
+    trim_syn_before_window(c, seg);
     sy_keepalive_on_segment(c, now);
     sy_paws_record(c, seg, now); /* R3 */
     if (seg->tcp.flags & SY_TH_RST) {

@@ -149,6 +149,10 @@ void sy_input_listen(struct synack_conn *l, const struct sy_seg *seg, synack_tim
         sy_send_rst_reply(s, seg, SYNACK_RST_LISTEN_ACK, now);
         return;
     }
+    if ((f & SY_TH_FIN) && s->cfg.drop_synfin) { /* SYN with FIN: dropped by choice */
+        sy_stack_drop(s, l, SYNACK_DROP_LISTEN_BAD, now);
+        return;
+    }
     if (!(f & SY_TH_SYN)) { /* "fourth, other control or text-bearing segment: drop" */
         sy_stack_drop(s, l, SYNACK_DROP_LISTEN_BAD, now);
         return;

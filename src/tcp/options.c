@@ -71,7 +71,8 @@ void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_ti
     if (c->prm.mss && mss > c->prm.mss) mss = c->prm.mss; /* TCP_MAXSEG clamps both ways */
     if (mss < 64) mss = 64; /* a floor against absurd values, as Linux's tcp_min_snd_mss */
     c->snd_mss = (uint16_t)mss;
-    if (c->stack->cfg.buf_round_mss) sy_opts_round_buffers(c);
+    /* Actively when the SYN,ACK comes; passively once ESTABLISHED (ack.c), as FreeBSD. */
+    if (c->stack->cfg.buf_round_mss && !c->passive) sy_opts_round_buffers(c);
 
     bool opts = !c->prm.noopt; /* TCP_NOOPT: none of the peer's offers is taken up */
     c->ws_ok = opts && cfg->opt_wscale && (o->has & SY_OPT_WSCALE);

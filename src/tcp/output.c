@@ -105,7 +105,7 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
     struct sy_tcp h = {.sport = c->local.port, .dport = c->remote.port, .seq = seq, .flags = flags};
     if (flags & SY_TH_ACK) {
         h.ack = c->last_ack_sent = c->rcv_nxt;
-        c->delack_bytes = 0; /* this segment carries the ACK a delayed one would have */
+        c->delack_bytes = c->delack_segs = 0; /* this carries the ACK a delayed one would */
         if (sy_timer_armed(c, SY_TIMER_DELACK)) sy_timer_set(c, SY_TIMER_DELACK, SYNACK_TIME_NEVER);
     }
     h.wnd = sy_rcv_window_update(c, syn);
@@ -113,10 +113,21 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
         sy_opts_for_syn(c, &h.opts, now);
     else
         sy_opts_for_segment(c, &h.opts, now);
+    sy_opts_sack_sent(c, &h.opts);
     const uint8_t *tail = NULL;
     size_t tail_len = 0;
     if (len) sy_ring_span(&c->sndbuf, off, len, &h.payload, &h.payload_len, &tail, &tail_len);
     send_segment(s, c, c->dev, &c->local, &c->remote, &h, tail, tail_len, now);
+}
+
+void sy_send_ack_of_fin(struct synack_conn *c, synack_time_t now)
+{
+    if (c->stack->cfg.ack_resends_fin && c->fin_sent && c->snd_una == c->fin_seq &&
+        !sy_fin_acked(c)) {
+        sy_emit(c, c->fin_seq, SY_TH_ACK | SY_TH_FIN, 0, 0, now); /* BSD: our FIN again */
+        return;
+    }
+    sy_send_ack(c, now);
 }
 
 void sy_send_ack(struct synack_conn *c, synack_time_t now)

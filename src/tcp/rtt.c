@@ -15,6 +15,14 @@ static synack_time_t clamp_rto(const struct sy_rtt_bounds *b, synack_time_t rto)
     return rto;
 }
 
+/* RTO = the value within §2.4-2.5's bounds, plus the slop (never past rto_max). */
+static void set_rto(struct sy_rtt_est *e, const struct sy_rtt_bounds *b, synack_time_t base)
+{
+    base = clamp_rto(b, base);
+    e->rto = base + b->slop < b->rto_max ? base + b->slop : b->rto_max;
+    e->slop = e->rto - base;
+}
+
 /* §2.2 and §2.3 with alpha = 1/8 and beta = 1/4 (each divided by `samples`), K = 4, and
  * G = 1 ms, our timestamp clock. */
 void sy_rtt_est_sample(struct sy_rtt_est *e, synack_time_t r, uint32_t samples,
@@ -35,17 +43,18 @@ void sy_rtt_est_sample(struct sy_rtt_est *e, synack_time_t r, uint32_t samples,
         if (e->srtt == 0) e->srtt = 1;
     }
     synack_time_t k = 4 * e->rttvar;
-    e->rto = clamp_rto(b, e->srtt + (k > g ? k : g));
+    set_rto(e, b, e->srtt + (k > g ? k : g));
 }
 
 void sy_rtt_est_backoff(struct sy_rtt_est *e, const struct sy_rtt_bounds *b)
 {
-    e->rto = clamp_rto(b, e->rto * 2);
+    set_rto(e, b, (e->rto - e->slop) * 2);
 }
 
 static struct sy_rtt_bounds bounds(const struct synack_conn *c)
 {
-    return (struct sy_rtt_bounds){c->stack->cfg.rto_min, c->stack->cfg.rto_max};
+    const struct synack_config *cfg = &c->stack->cfg;
+    return (struct sy_rtt_bounds){cfg->rto_min, cfg->rto_max, cfg->rto_slop};
 }
 
 /* Time one segment at a time (§3 of RFC 6298 allows it); Karn: never a retransmitted one. */

@@ -8,6 +8,7 @@
 struct sy_rtt_est {
     synack_time_t srtt, rttvar; /* 0 before the first sample */
     synack_time_t rto;
+    synack_time_t slop;   /* how much of rto is the bounds' slop */
     synack_time_t latest; /* the last measurement */
     uint64_t samples;     /* how many were taken */
 };
@@ -15,6 +16,7 @@ struct sy_rtt_est {
 /* The bounds of §2.4 and §2.5. */
 struct sy_rtt_bounds {
     synack_time_t rto_min, rto_max;
+    synack_time_t slop; /* added to each computed or backed-off RTO (BSD's rexmit_slop) */
 };
 
 /* §2.1: before any sample, RTO is the initial value. */

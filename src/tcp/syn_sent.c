@@ -61,8 +61,8 @@ void sy_input_syn_sent(struct synack_conn *c, struct sy_seg *seg, synack_time_t 
         sy_conn_reap(c);
         return;
     }
-    /* Fourth, the SYN bit. */
-    if (!(t->flags & SY_TH_SYN)) {
+    /* Fourth, the SYN bit (a SYN with FIN dropped by choice: cfg.drop_synfin). */
+    if (!(t->flags & SY_TH_SYN) || ((t->flags & SY_TH_FIN) && s->cfg.drop_synfin)) {
         sy_stack_drop(s, c, SYNACK_DROP_SYN_SENT_BAD, now);
         return;
     }
@@ -71,7 +71,10 @@ void sy_input_syn_sent(struct synack_conn *c, struct sy_seg *seg, synack_time_t 
         syn_sent_established(c, seg, now);
         return;
     }
-    /* Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+    /* Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. "If there are other
+     * controls or text in the segment, queue them for processing after the ESTABLISHED state has
+     * been reached" (§3.10.7.3). */
+    sy_text_queue_syn(c, seg);
     sy_set_state(c, SYNACK_SYN_RECEIVED, SYNACK_CAUSE_RCV_SYN, now);
     c->snd_nxt = c->iss; /* resend our SYN, now with the ACK */
     sy_output(c, now);

@@ -85,6 +85,7 @@ struct synack_conn {
     struct sy_assembler reasm;
     bool fin_early;         /* a FIN arrived beyond RCV.NXT */
     uint32_t delack_bytes;  /* in-order bytes received and not yet acknowledged (§3.8.6.3) */
+    uint32_t delack_segs;   /* and the segments that brought them */
     uint32_t fin_early_seq; /* where it sits */
     uint32_t sack_sent[4];  /* left edges of the SACK blocks last sent, in their order */
     uint8_t sack_sent_n;
@@ -223,6 +224,10 @@ void sy_opts_sack_sent(struct synack_conn *c, const struct sy_tcp_opts *o);
 /* text.c — RFC 2883 §4: note the duplicate part of a segment's text for a D-SACK block: what lies
  * below RCV.NXT, else the first part already held out of order. */
 void sy_dsack_note(struct synack_conn *c, const struct sy_seg *seg);
+/* §3.10.7.3: text on a SYN in SYN-SENT waits, held where it belongs, until ESTABLISHED; then it
+ * joins the stream (and its ACK is owed, delayed). */
+void sy_text_queue_syn(struct synack_conn *c, const struct sy_seg *seg);
+void sy_text_release_syn(struct synack_conn *c, synack_time_t now);
 /* cfg.buf_round_mss: both buffers grown to whole segments of SND.MSS. */
 void sy_opts_round_buffers(struct synack_conn *c);
 /* icmp_error.c — an ICMP error quoting a segment of c with sequence number seq (RFC 1122
@@ -252,6 +257,8 @@ void sy_output(struct synack_conn *c, synack_time_t now);
 /* The same, overriding Nagle and silly window avoidance for the first segment (a timer's). */
 void sy_output_force(struct synack_conn *c, synack_time_t now);
 void sy_send_ack(struct synack_conn *c, synack_time_t now);
+/* The ACK of the peer's FIN: with cfg.ack_resends_fin, our unacknowledged FIN rides on it. */
+void sy_send_ack_of_fin(struct synack_conn *c, synack_time_t now);
 /* A bare ACK with this sequence number (keepalive probes). */
 void sy_emit_at(struct synack_conn *c, uint32_t seq, synack_time_t now);
 /* RST from a connection: <SEQ=SND.NXT><CTL=RST> (§3.10.5). */
@@ -321,7 +328,11 @@ static inline uint32_t sy_rcv_wnd(const struct synack_conn *c)
 static inline uint32_t sy_rcv_wnd_accept(const struct synack_conn *c)
 {
     uint32_t offered = sy_rcv_wnd(c), space = (uint32_t)sy_ring_space(&c->rcvbuf);
-    return c->stack->cfg.rcv_wnd_bsd && space > offered ? space : offered;
+    /* BSD: where there is a socket buffer, so not in a passive SYN-RECEIVED (a syncache entry)
+     * nor in TIME-WAIT */
+    bool sock = c->state >= SYNACK_ESTABLISHED || (c->state == SYNACK_SYN_RECEIVED && !c->passive);
+    bool bsd = c->stack->cfg.rcv_wnd_bsd && sock && c->state != SYNACK_TIME_WAIT;
+    return bsd && space > offered ? space : offered;
 }
 
 /* Our FIN has been sent and acknowledged. */

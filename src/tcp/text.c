@@ -52,6 +52,27 @@ void sy_dsack_note(struct synack_conn *c, const struct sy_seg *seg)
     }
 }
 
+void sy_text_queue_syn(struct synack_conn *c, const struct sy_seg *seg)
+{
+    const struct sy_tcp *t = &seg->tcp;
+    size_t n =
+        t->payload_len < sy_ring_space(&c->rcvbuf) ? t->payload_len : sy_ring_space(&c->rcvbuf);
+    if (n && sy_ring_write_at(&c->rcvbuf, 0, t->payload, n)) sy_asm_add(&c->reasm, 0, (uint32_t)n);
+}
+
+static void ack_later(struct synack_conn *c, synack_time_t now);
+
+void sy_text_release_syn(struct synack_conn *c, synack_time_t now)
+{
+    uint32_t more = sy_asm_advance(&c->reasm, 0);
+    if (more == 0) return;
+    sy_ring_commit(&c->rcvbuf, more);
+    c->rcv_nxt += more;
+    c->delack_bytes += more;
+    sy_conn_notify(c, SYNACK_EV_READABLE, now);
+    ack_later(c, now);
+}
+
 /* Data beyond RCV.NXT (within the window) is written in place into the receive buffer at its
  * offset and its range remembered (RFC 9293 §3.10.7.4 seventh: segments beyond RCV.NXT "may be
  * held for later processing"). */
@@ -83,6 +104,7 @@ static enum ack_need take_text(struct synack_conn *c, struct sy_seg *seg, synack
         return ACK_NOW;
     }
     c->sack_newest = false;
+    bool gap = !sy_asm_empty(&c->reasm); /* this segment fills (part of) a hole */
     size_t n = sy_ring_write(&c->rcvbuf, t->payload, t->payload_len);
     uint32_t more = sy_asm_advance(&c->reasm, (uint32_t)n); /* held data now in order */
     sy_ring_commit(&c->rcvbuf, more);
@@ -90,21 +112,25 @@ static enum ack_need take_text(struct synack_conn *c, struct sy_seg *seg, synack
     if (n < t->payload_len) t->flags &= (uint8_t)~SY_TH_FIN;
     sy_conn_notify(c, SYNACK_EV_READABLE, now);
     c->delack_bytes += (uint32_t)n + more;
-    if (more || !sy_asm_empty(&c->reasm)) return ACK_NOW;
+    c->delack_segs++;
+    if (more || gap || !sy_asm_empty(&c->reasm)) return ACK_NOW;
     return owed == ACK_NOW ? ACK_NOW : ACK_DELAYED;
 }
 
 /* §3.8.6.3 and RFC 1122 §4.2.3.2: delay the ACK of in-order data, but ACK at least every second
- * full-sized segment and within delack_timeout (< 500 ms); 0 acknowledges every segment. */
+ * full-sized segment (with cfg.delack_two_segments every second segment of any size, as BSD)
+ * and within delack_timeout (< 500 ms); 0 acknowledges every segment. */
 static void ack_later(struct synack_conn *c, synack_time_t now)
 {
-    synack_time_t delay = c->stack->cfg.delack_timeout;
+    const struct synack_config *cfg = &c->stack->cfg;
     uint32_t full = c->our_mss - (c->ts_ok ? 12u : 0u);
-    if (delay == 0 || c->delack_bytes >= 2 * full) {
+    bool two = cfg->delack_two_segments && c->delack_segs >= 2;
+    if (cfg->delack_timeout == 0 || c->delack_bytes >= 2 * full || two) {
         sy_send_ack(c, now);
         return;
     }
-    if (!sy_timer_armed(c, SY_TIMER_DELACK)) sy_timer_set(c, SY_TIMER_DELACK, now + delay);
+    if (!sy_timer_armed(c, SY_TIMER_DELACK))
+        sy_timer_set(c, SY_TIMER_DELACK, now + cfg->delack_timeout);
 }
 
 /* Eighth: the FIN, once everything before it has been taken. */
@@ -132,7 +158,7 @@ static void take_fin(struct synack_conn *c, synack_time_t now)
     case SYNACK_SYN_SENT:
     case SYNACK_STATE_COUNT: break;
     }
-    sy_send_ack(c, now);
+    sy_send_ack_of_fin(c, now);
     sy_conn_notify(c, SYNACK_EV_READABLE, now);
 }
 

@@ -1,14 +1,15 @@
 /* synack-packetdrill — play packetdrill scripts against synack (README.md).
  *
- *   synack-packetdrill [--known-failures FILE] [--opt-layout linux|bsd] [--skip-missing]
+ *   synack-packetdrill [--known-failures FILE] [--profile default|freebsd] [--skip-missing]
  *                      [--verbose] [--list-sysctls] PATH...
  *
  * Each PATH is a script or a folder (searched recursively for *.pkt, in sorted order). One line
  * per script, "PASS path" or "FAIL path: reason", then per PATH and in total "N passed, M
  * failed". Exit status 0 only when every script passed, or with --known-failures when exactly
  * the listed scripts failed (a listed script that passes is an error too: take it off the list).
- * --opt-layout: the stack's TCP option layout (cfg.opt_layout; bsd for scripts written against
- * FreeBSD). --verbose: each event, packet in and out on stderr. --skip-missing: exit 77 (a skipped
+ * --profile freebsd: the stack starts from synack_config_init_freebsd(), FreeBSD's choices where
+ * the RFCs leave them free (option layout, window scale, buffer rounding, receive windows), for
+ * scripts written against FreeBSD; their sysctl lines then apply on top. --verbose: each event, packet in and out on stderr. --skip-missing: exit 77 (a skipped
  * test for CTest) when a PATH does not exist. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,7 @@ static void print_tally(const char *what, const struct tally *t, bool with_known
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: synack-packetdrill [--known-failures FILE] [--opt-layout linux|bsd] "
+    fprintf(stderr, "usage: synack-packetdrill [--known-failures FILE] [--profile default|freebsd] "
                     "[--skip-missing] [--verbose] [--list-sysctls] PATH...\n");
     return 2;
 }
@@ -84,17 +85,17 @@ static int usage(void)
 int main(int argc, char **argv)
 {
     struct pd_known known = {0};
-    struct pd_run_opts opts = {.opt_layout = SYNACK_OPTS_LINUX};
+    struct pd_run_opts opts = {.freebsd = false};
     bool skip_missing = false, with_known = false;
     int first = 1;
     for (; first < argc && !strncmp(argv[first], "--", 2); first++) {
         if (!strcmp(argv[first], "--list-sysctls")) {
             pd_sysctl_print(stdout);
             return 0;
-        } else if (!strcmp(argv[first], "--opt-layout") && first + 1 < argc) {
+        } else if (!strcmp(argv[first], "--profile") && first + 1 < argc) {
             const char *l = argv[++first];
-            if (strcmp(l, "linux") && strcmp(l, "bsd")) return usage();
-            opts.opt_layout = strcmp(l, "bsd") ? SYNACK_OPTS_LINUX : SYNACK_OPTS_BSD;
+            if (strcmp(l, "default") && strcmp(l, "freebsd")) return usage();
+            opts.freebsd = !strcmp(l, "freebsd");
         } else if (!strcmp(argv[first], "--verbose")) {
             opts.verbose = true;
         } else if (!strcmp(argv[first], "--skip-missing")) {

@@ -101,8 +101,10 @@ static int setup(struct pd_run *r, const struct pd_script *s, const struct pd_ru
 {
     memset(r, 0, sizeof(*r));
     r->script = s;
-    synack_config_init(&r->cfg);
-    r->cfg.opt_layout = o->opt_layout;
+    if (o->freebsd)
+        synack_config_init_freebsd(&r->cfg);
+    else
+        synack_config_init(&r->cfg);
     r->verbose = o->verbose;
     r->base = r->now = PD_BASE_TIME;
     r->next_remote_port = 40000;

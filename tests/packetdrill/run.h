@@ -91,7 +91,7 @@ struct pd_run {
 
 /* How the runner sets up each stack (main.c's options). */
 struct pd_run_opts {
-    enum synack_opt_layout opt_layout; /* --opt-layout linux|bsd */
+    bool freebsd; /* --profile freebsd: synack_config_init_freebsd(), FreeBSD's free choices */
     bool verbose;                      /* --verbose: every packet and call on stderr */
 };
 

@@ -35,6 +35,33 @@ static int set_sack(struct pd_run *r, long v)
     return 0;
 }
 
+static int set_rto_slop(struct pd_run *r, long v)
+{
+    if (v < 0 || v > 60000) return -1;
+    r->cfg.rto_slop = SYNACK_MSEC((synack_time_t)v);
+    return 0;
+}
+
+static int set_rto_min(struct pd_run *r, long v)
+{
+    if (v <= 0 || v > 60000) return -1;
+    r->cfg.rto_min = SYNACK_MSEC((synack_time_t)v);
+    return 0;
+}
+
+static int set_drop_synfin(struct pd_run *r, long v)
+{
+    r->cfg.drop_synfin = v != 0;
+    return 0;
+}
+
+static int set_maxsockbuf(struct pd_run *r, long v)
+{
+    if (v < 0 || v > (1L << 30)) return -1;
+    r->cfg.max_sockbuf = (uint32_t)v;
+    return 0;
+}
+
 static int set_rcvbuf(struct pd_run *r, long v)
 {
     if (v <= 0 || v > (1L << 30)) return -1;
@@ -141,23 +168,22 @@ static const struct pd_sysctl table[] = {
      "ECN (RFC 3168); 0 and 2 (do not ask for ECN) match synack, which never asks nor "
      "answers (with 2 FreeBSD answers an ECN-setup SYN)"},
     {"kern.ipc.maxsockbuf",
-     PD_SYSCTL_NOT_YET,
-     NULL,
-     {2097152, NONE},
-     "the largest socket buffer (FreeBSD offers the window scale that covers it); the "
-     "default 2097152 is assumed"},
-    {T "rexmit_slop",
-     PD_SYSCTL_NOT_YET,
-     NULL,
-     {200, NONE},
-     "FreeBSD's slop added to the RTO (its floor with rexmit_min); 200 ms taken as "
-     "synack's cfg.rto_min of 200 ms"},
+     PD_SYSCTL_SET,
+     set_maxsockbuf,
+     {NONE, NONE},
+     "cfg.max_sockbuf (bytes): the largest socket buffer; the window scale offered covers it"},
+    {T "rexmit_slop", PD_SYSCTL_SET, set_rto_slop, {NONE, NONE}, "cfg.rto_slop (ms)"},
+    {T "rexmit_min", PD_SYSCTL_SET, set_rto_min, {NONE, NONE}, "cfg.rto_min (ms)"},
     {T "rexmit_drop_options",
      PD_SYSCTL_NOT_YET,
      NULL,
      {0, NONE},
      "send the third and later SYN retransmissions without options"},
-    {T "drop_synfin", PD_SYSCTL_NOT_YET, NULL, {0, NONE}, "drop segments with SYN and FIN"},
+    {T "drop_synfin",
+     PD_SYSCTL_SET,
+     set_drop_synfin,
+     {NONE, NONE},
+     "cfg.drop_synfin (a SYN with FIN at a listener or in SYN-SENT is dropped)"},
     {T "keepinit",
      PD_SYSCTL_NOT_YET,
      NULL,
