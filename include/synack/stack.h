@@ -18,7 +18,9 @@ enum synack_opt_layout {
 };
 /* Settings. synack_config_init() fills the documented defaults. */
 struct synack_config {
-    uint64_t seed;     /* secret for ISNs (RFC 6528) and ephemeral ports; 0 = fixed default */
+    uint64_t seed; /* secret for ISNs (RFC 6528), the demux hash and ephemeral ports; 0 (the
+                    * default) = drawn from the system's random source when the stack is made
+                    * (RFC 9293 MUST-9: unpredictable); set it for reproducible runs */
     synack_time_t msl; /* maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30 s) */
     synack_time_t rto_initial; /* RFC 6298 §2.1 initial RTO (default 1 s) */
     synack_time_t rto_min;     /* RFC 6298 §2.4 lower bound (default 200 ms, as Linux) */

@@ -1,17 +1,29 @@
 /* stack — creation, devices and addresses, packet input, poll and deadlines. */
+#define _DEFAULT_SOURCE /* getentropy() */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ip/ipv4.h"
 #include "stack/stack.h"
 #include "wire/ether.h"
 #include "tcp/tcb.h"
 
+/* 64 random bits from the kernel (getentropy(3), getrandom(2) underneath). If that fails, which
+ * no supported kernel does, the stack's own address (randomised by ASLR) is the weak fallback. */
+uint64_t sy_stack_random_seed(void)
+{
+    uint64_t v = 0;
+    if (getentropy(&v, sizeof v) != 0 || v == 0)
+        v = (uint64_t)(uintptr_t)&v * 0x9e3779b97f4a7c15ull;
+    return v ? v : 1;
+}
+
 void synack_config_init(struct synack_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
-    cfg->seed = 0x73796e61636b2121ull;
+    cfg->seed = 0; /* random per stack (synack_stack_new) */
     cfg->msl = SYNACK_SEC(30);
     cfg->rto_initial = SYNACK_SEC(1); /* RFC 6298 §2.1 */
     cfg->rto_min = SYNACK_MSEC(200);  /* Linux's floor; RFC 6298 §2.4 allows it */
@@ -47,6 +59,8 @@ void synack_config_init(struct synack_config *cfg)
 
 static void stack_keys(struct synack_stack *s)
 {
+    /* RFC 9293 MUST-9 / RFC 6528: no secret anyone can read in the source. */
+    if (s->cfg.seed == 0) s->cfg.seed = sy_stack_random_seed();
     /* Both secrets derive from the seed; a different seed gives unrelated keys. */
     struct sy_siphash_key k = {s->cfg.seed, ~s->cfg.seed};
     static const char isn_tag[] = "synack-isn";
@@ -206,6 +220,30 @@ bool sy_stack_on_prefix(const struct sy_ifaddr *ia, const struct synack_addr *ds
         if ((ia->addr.bytes[i] & mask) != (dst->bytes[i] & mask)) return false;
         bits -= take;
     }
+    return true;
+}
+
+/* The host part of a on the prefix of ia is all ones: ia's subnet broadcast (RFC 1122
+ * §3.2.1.3 (d)); /31 and /32 have none (RFC 3021). */
+static bool subnet_broadcast(const struct sy_ifaddr *ia, const struct synack_addr *a)
+{
+    if (ia->prefix_len > 30 || !sy_stack_on_prefix(ia, a)) return false;
+    uint32_t v = (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
+                 (uint32_t)a->bytes[2] << 8 | a->bytes[3];
+    uint32_t host = ia->prefix_len ? 0xffffffffu >> ia->prefix_len : 0xffffffffu;
+    return (v & host) == host;
+}
+
+/* RFC 1122 §3.2.1.3 and §4.2.3.10, RFC 9293 MUST-46 and MUST-63: a TCP peer is a unicast host:
+ * not "this network" (0/8), loopback (127/8, never on a device), multicast (224/4), reserved or
+ * limited broadcast (240/4), nor the broadcast address of one of our subnets. */
+bool sy_stack_addr_unicast(const struct synack_stack *s, const struct synack_addr *a)
+{
+    if (a->family != SYNACK_AF_INET) return false;
+    uint8_t b0 = a->bytes[0];
+    if (b0 == 0 || b0 == 127 || b0 >= 224) return false;
+    for (int i = 0; i < s->naddrs; i++)
+        if (subnet_broadcast(&s->addrs[i], a)) return false;
     return true;
 }
 

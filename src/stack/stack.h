@@ -73,6 +73,9 @@ void sy_stack_emit(struct synack_stack *s, struct synack_event *ev, synack_time_
 /* Count a dropped packet and report it. */
 void sy_stack_drop(struct synack_stack *s, struct synack_conn *c, enum synack_drop_reason why,
                    synack_time_t now);
+uint64_t sy_stack_random_seed(void);
+/* Can addr be a TCP peer: unicast, not loopback, not a broadcast of our subnets? */
+bool sy_stack_addr_unicast(const struct synack_stack *s, const struct synack_addr *a);
 /* Is addr one of this stack's addresses? */
 bool sy_stack_is_local(const struct synack_stack *s, const struct synack_addr *addr);
 /* Is dst within the prefix of this address? */

@@ -6,19 +6,18 @@
 #include "tcp/tcb.h"
 #include "util/seq.h"
 
-/* RFC 1122 §4.2.3.10: no connection with a broadcast, multicast or unspecified source. */
-static bool bad_source(const struct sy_seg *seg)
+/* RFC 1122 §4.2.3.10, MUST-63: no connection with a broadcast, multicast, loopback or
+ * unspecified source, nor with port 0. */
+static bool bad_source(const struct synack_stack *s, const struct sy_seg *seg)
 {
-    const uint8_t *a = seg->src.addr.bytes;
     if (seg->src.port == 0 || seg->dst.port == 0) return true;
-    if ((a[0] & 0xf0) == 0xe0 || (a[0] | a[1] | a[2] | a[3]) == 0) return true;
-    return a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255;
+    return !sy_stack_addr_unicast(s, &seg->src.addr);
 }
 
 void sy_tcp_input(struct synack_stack *s, struct sy_seg *seg, synack_time_t now)
 {
     s->counters.segments_in++;
-    if (bad_source(seg)) {
+    if (bad_source(s, seg)) {
         sy_stack_drop(s, NULL, SYNACK_DROP_TCP_BAD_ADDR, now);
         return;
     }

@@ -76,6 +76,8 @@ static int connect_endpoints(struct synack_stack *s, const struct synack_endpoin
                              int *dev)
 {
     if (remote->port == 0 || remote->addr.family != SYNACK_AF_INET) return -EINVAL;
+    /* MUST-46: an OPEN to a broadcast or multicast address is an error (ENETUNREACH, as Linux) */
+    if (!sy_stack_addr_unicast(s, &remote->addr)) return -ENETUNREACH;
     struct synack_addr src;
     int err = sy_stack_route(s, &remote->addr, dev, &src);
     if (err) return err;

@@ -657,12 +657,15 @@ static void test_listen_syn_from_invalid_source_is_dropped_silently(void **state
     struct fsm f;
     fsm_init(&f, NULL);
     fsm_listen(&f);
-    static const uint8_t srcs[][4] = {
-        {224, 0, 0, 5}, {239, 1, 2, 3}, {255, 255, 255, 255}, {0, 0, 0, 0}};
-    for (size_t i = 0; i < 4; i++)
+    /* multicast, limited broadcast, "this host", our subnet's broadcast (10.0.0.0/24), loopback
+     * arriving on a device, class E (RFC 1122 §3.2.1.3) */
+    static const uint8_t srcs[][4] = {{224, 0, 0, 5}, {239, 1, 2, 3},  {255, 255, 255, 255},
+                                      {0, 0, 0, 0},   {10, 0, 0, 255}, {127, 0, 0, 1},
+                                      {240, 0, 0, 9}};
+    for (size_t i = 0; i < 7; i++)
         send_between(&f, srcs[i], f.local.bytes, FSM_RPORT, FSM_LPORT, SYN, 100, 0);
     fsm_expect_none(&f);
-    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_BAD_ADDR), 4);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_BAD_ADDR), 7);
     assert_int_equal(synack_stack_conn_count(f.st), 1);
     assert_int_equal(synack_stack_counters(f.st)->conns_opened_passive, 0);
     fsm_free(&f);

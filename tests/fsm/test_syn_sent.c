@@ -553,6 +553,44 @@ static void test_syn_sent_isn_is_a_clock_plus_a_keyed_hash(void **state)
     fsm_free(&f);
 }
 
+/* With the default configuration each stack draws its own secret (seed 0 = random): two stacks
+ * opening the same 4-tuple at the same moment choose unrelated ISNs, so the published source
+ * does not give them away. */
+/* RFC9293: MUST-9 */
+static void test_syn_sent_default_secret_differs_per_stack(void **state)
+{
+    (void)state;
+    struct fsm a, b;
+    fsm_init(&a, NULL);
+    fsm_init(&b, NULL);
+    uint32_t d = connect_syn(&a).seq - connect_syn(&b).seq;
+    assert_true(d > 1000 && d < 0u - 1000);
+    fsm_free(&a);
+    fsm_free(&b);
+}
+
+/* An OPEN to an address that cannot be a TCP peer is refused at once, and nothing is sent:
+ * limited and subnet broadcast, multicast, 0.0.0.0, loopback and class E (RFC 1122 §3.2.1.3). */
+/* RFC9293: MUST-46 */
+static void test_syn_sent_open_to_broadcast_or_multicast_is_refused(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    static const uint8_t bad[][4] = {{255, 255, 255, 255}, {10, 0, 0, 255}, {224, 0, 0, 1},
+                                     {239, 255, 0, 1},     {0, 0, 0, 0},    {127, 0, 0, 1},
+                                     {240, 0, 0, 1}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct synack_endpoint re = {synack_addr_v4(bad[i][0], bad[i][1], bad[i][2], bad[i][3]),
+                                     FSM_RPORT};
+        struct synack_conn *c = NULL;
+        assert_int_equal(synack_connect(f.st, NULL, &re, f.now, &c), -ENETUNREACH);
+    }
+    fsm_expect_none(&f);
+    assert_int_equal(synack_stack_conn_count(f.st), 0);
+    fsm_free(&f);
+}
+
 /* The SYN leaves from the local address the caller named (MUST-43) or, if none, from the one
  * the route chooses (MUST-44); every later segment keeps it (MUST-45). */
 /* RFC9293: MUST-43, MUST-44, MUST-45 */
@@ -598,6 +636,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_syn_sent_connect_sends_syn_with_our_options),
+        cmocka_unit_test(test_syn_sent_default_secret_differs_per_stack),
+        cmocka_unit_test(test_syn_sent_open_to_broadcast_or_multicast_is_refused),
         cmocka_unit_test(test_syn_sent_syn_ack_establishes_and_sends_ack),
         cmocka_unit_test(test_syn_sent_syn_ack_with_data_acks_syn_then_data),
         cmocka_unit_test(test_syn_sent_syn_ack_with_fin_goes_to_close_wait),
