@@ -30,6 +30,8 @@ struct synack_conn_params {
     bool keepalive;          /* keepalive probes (§3.8.4) */
     synack_time_t keepidle, keepintvl; /* as in struct synack_config, > 0 */
     unsigned keepcnt;
+    uint8_t ttl; /* IPv4 TTL of its datagrams (RFC 9293 MUST-49; default cfg.ip_ttl) */
+    uint8_t tos; /* IPv4 TOS byte: Diffserv codepoint (MUST-48); ECN bits are kept clear */
 };
 void synack_conn_params_init(const struct synack_stack *stack, struct synack_conn_params *p);
 /* -EINVAL when a value is out of range. */

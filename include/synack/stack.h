@@ -18,9 +18,9 @@ enum synack_opt_layout {
 };
 /* Settings. synack_config_init() fills the documented defaults. */
 struct synack_config {
-    uint64_t seed; /* secret for ISNs (RFC 6528), the demux hash and ephemeral ports; 0 (the
-                    * default) = drawn from the system's random source when the stack is made
-                    * (RFC 9293 MUST-9: unpredictable); set it for reproducible runs */
+    uint64_t seed;     /* secret for ISNs (RFC 6528), the demux hash and ephemeral ports; 0 (the
+                        * default) = drawn from the system's random source when the stack is made
+                        * (RFC 9293 MUST-9: unpredictable); set it for reproducible runs */
     synack_time_t msl; /* maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30 s) */
     synack_time_t rto_initial; /* RFC 6298 §2.1 initial RTO (default 1 s) */
     synack_time_t rto_min;     /* RFC 6298 §2.4 lower bound (default 200 ms, as Linux) */
@@ -35,6 +35,7 @@ struct synack_config {
     uint32_t sndbuf;                   /* send buffer per connection in bytes (default 64 KiB) */
     uint32_t rcvbuf;                   /* receive buffer per connection in bytes (default 64 KiB) */
     uint16_t mss;                      /* MSS we announce; 0 = derived from the device MTU */
+    uint8_t ip_ttl;                    /* TTL of IPv4 datagrams (default 64; RFC 9293 MUST-49) */
     bool opt_wscale;                   /* offer window scaling (RFC 7323 §2) */
     bool opt_timestamps;               /* offer timestamps (RFC 7323 §3) */
     bool opt_sack;                     /* offer SACK-permitted (RFC 2018) */
@@ -97,6 +98,12 @@ struct synack_stack *synack_stack_new(const struct synack_config *cfg);
 /* Frees the stack and every connection in it (no segments are sent). */
 void synack_stack_free(struct synack_stack *stack);
 const struct synack_config *synack_stack_config(const struct synack_stack *stack);
+/* New settings for a running stack (as sysctl changes a kernel's): checked as at creation, then
+ * in force for every segment from now on; connections keep the per-connection settings they
+ * were made with (struct synack_conn_params), new ones take the new defaults. The seed cannot
+ * change (the demux hash and ISNs depend on it) and is kept. */
+int synack_stack_set_config(struct synack_stack *stack, const struct synack_config *cfg,
+                            const char **why);
 
 /* A device: the stack calls transmit() with a complete IPv4 packet; the device calls
  * synack_stack_input() with each packet it receives. transmit returns 0 or a negative errno. */

@@ -8,6 +8,15 @@
 static int get_int(struct sy_sock *so, int level, int name, int *v)
 {
     const struct synack_conn_params *p = &so->prm;
+    if (level == IPPROTO_IP) {
+        if (name == IP_TTL)
+            *v = p->ttl;
+        else if (name == IP_TOS)
+            *v = p->tos;
+        else
+            return -ENOPROTOOPT;
+        return 0;
+    }
     if (level == SOL_SOCKET) {
         switch (name) {
         case SO_ERROR: *v = so->conn ? -synack_conn_error(so->conn) : 0; return 0;
@@ -122,6 +131,20 @@ static int keep_seconds(int v, synack_time_t *out)
 static int set_int(struct sy_sock *so, struct synack_conn_params *p, int level, int name, int v,
                    uint32_t max)
 {
+    if (level == IPPROTO_IP) {
+        switch (name) {
+        case IP_TTL: /* 1 .. 255; -1 the default, as Linux */
+            if (v == -1) v = 64;
+            if (v < 1 || v > 255) return -EINVAL;
+            p->ttl = (uint8_t)v;
+            return 0;
+        case IP_TOS: /* as Linux: the ECN bits are TCP's own and are kept clear */
+            if (v < 0 || v > 255) return -EINVAL;
+            p->tos = (uint8_t)(v & ~3);
+            return 0;
+        default: return -ENOPROTOOPT;
+        }
+    }
     if (level == SOL_SOCKET) {
         switch (name) {
         case SO_RCVBUF:

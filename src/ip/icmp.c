@@ -24,7 +24,8 @@ static int echo_reply(struct synack_stack *s, int dev, const struct sy_ipv4 *ip,
     struct synack_addr src = synack_addr_v4(ip->dst[0], ip->dst[1], ip->dst[2], ip->dst[3]);
     struct synack_addr dst = synack_addr_v4(ip->src[0], ip->src[1], ip->src[2], ip->src[3]);
     s->counters.icmp_echo_replies++;
-    return sy_ip_output_df(s, dev, &src, &dst, SY_IPPROTO_ICMP, n, false, now);
+    struct sy_ip_tx tx = sy_ip_tx_default(s);
+    return sy_ip_output_tx(s, dev, &src, &dst, SY_IPPROTO_ICMP, n, &tx, now);
 }
 
 /* An error about a datagram we sent: find the TCP connection it quotes. */

@@ -66,9 +66,11 @@ int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len,
 }
 
 int sy_ip_output(struct synack_stack *s, int dev, const struct synack_addr *src,
-                 const struct synack_addr *dst, uint8_t proto, size_t len, synack_time_t now)
+                 const struct synack_addr *dst, uint8_t proto, size_t len, uint8_t ttl, uint8_t tos,
+                 synack_time_t now)
 {
-    return sy_ip_output_df(s, dev, src, dst, proto, len, true, now);
+    struct sy_ip_tx tx = {.ttl = ttl, .tos = tos, .df = true};
+    return sy_ip_output_tx(s, dev, src, dst, proto, len, &tx, now);
 }
 
 /* The neighbour a packet to dst goes to on an Ethernet device: dst itself when it is on one of
@@ -103,13 +105,19 @@ static int emit(struct synack_stack *s, int dev, struct sy_ipv4 *h, size_t at, s
 /* TCP sets DF for path MTU discovery (RFC 1191); ICMP replies do not, and a reply too large for
  * the link leaves in fragments (RFC 791 §3.2): each fragment's header is written over the tail
  * of the piece sent before it, so the payload is never moved. */
-int sy_ip_output_df(struct synack_stack *s, int dev, const struct synack_addr *src,
-                    const struct synack_addr *dst, uint8_t proto, size_t len, bool df,
-                    synack_time_t now)
+struct sy_ip_tx sy_ip_tx_default(const struct synack_stack *s)
+{
+    return (struct sy_ip_tx){.ttl = s->cfg.ip_ttl, .tos = 0, .df = false};
+}
+
+int sy_ip_output_tx(struct synack_stack *s, int dev, const struct synack_addr *src,
+                    const struct synack_addr *dst, uint8_t proto, size_t len,
+                    const struct sy_ip_tx *tx, synack_time_t now)
 {
     if (dev < 0 || dev >= s->ndevs) return -ENETUNREACH;
     struct sy_device *d = &s->devs[dev];
-    struct sy_ipv4 h = {.id = s->ip_id++, .ttl = SY_IP_TTL, .proto = proto};
+    bool df = tx->df;
+    struct sy_ipv4 h = {.id = s->ip_id++, .ttl = tx->ttl, .tos = tx->tos, .proto = proto};
     memcpy(h.src, src->bytes, 4);
     memcpy(h.dst, dst->bytes, 4);
     if (len + SY_IPV4_HDR_LEN <= d->mtu) {

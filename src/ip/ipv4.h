@@ -5,8 +5,6 @@
 #include "stack/stack.h"
 #include "wire/ipv4.h"
 
-#define SY_IP_TTL 64
-
 /* Parse and dispatch a received packet. Returns 0 or a negative errno when dropped. */
 int sy_ip_input(struct synack_stack *s, int dev, const uint8_t *pkt, size_t len, synack_time_t now);
 /* Where a transport header and payload are written before sy_ip_output, and the room there. */
@@ -16,13 +14,23 @@ static inline uint8_t *sy_ip_tx_payload(struct synack_stack *s)
 }
 #define SY_IP_TX_PAYLOAD_CAP (SY_TXBUF_LEN - SY_IPV4_HDR_LEN)
 
-/* Send the transport payload already written at sy_ip_tx_payload(s) (len bytes). */
+/* What a sender chooses in the header: TTL and the TOS byte (Diffserv, RFC 2474), and DF. */
+struct sy_ip_tx {
+    uint8_t ttl, tos;
+    bool df;
+};
+/* Send the transport payload already written at sy_ip_tx_payload(s) (len bytes), with DF (TCP's
+ * path MTU discovery, RFC 1191). */
 int sy_ip_output(struct synack_stack *s, int dev, const struct synack_addr *src,
-                 const struct synack_addr *dst, uint8_t proto, size_t len, synack_time_t now);
-/* The same, with DF set or not: a datagram without DF too large for the link is fragmented. */
-int sy_ip_output_df(struct synack_stack *s, int dev, const struct synack_addr *src,
-                    const struct synack_addr *dst, uint8_t proto, size_t len, bool df,
-                    synack_time_t now);
+                 const struct synack_addr *dst, uint8_t proto, size_t len, uint8_t ttl, uint8_t tos,
+                 synack_time_t now);
+/* The same with the header fields given: a datagram without DF too large for the link is
+ * fragmented. */
+int sy_ip_output_tx(struct synack_stack *s, int dev, const struct synack_addr *src,
+                    const struct synack_addr *dst, uint8_t proto, size_t len,
+                    const struct sy_ip_tx *tx, synack_time_t now);
+/* The stack's defaults for its own messages (ICMP): TTL from the config, TOS 0, no DF. */
+struct sy_ip_tx sy_ip_tx_default(const struct synack_stack *s);
 /* Payload room on dev (MTU minus the IPv4 header). */
 size_t sy_ip_payload_mtu(const struct synack_stack *s, int dev);
 

@@ -156,8 +156,9 @@ static void time_exceeded(struct synack_stack *s, const struct sy_reasm_q *q, sy
     struct synack_addr dst = synack_addr_v4(q->src[0], q->src[1], q->src[2], q->src[3]);
     int dev;
     struct synack_addr via;
+    struct sy_ip_tx tx = sy_ip_tx_default(s);
     if (n && sy_stack_route(s, &dst, &dev, &via) == 0)
-        sy_ip_output_df(s, dev, &src, &dst, SY_IPPROTO_ICMP, n, false, now);
+        sy_ip_output_tx(s, dev, &src, &dst, SY_IPPROTO_ICMP, n, &tx, now);
 }
 
 void sy_reasm_expire(struct synack_stack *s, synack_time_t now)

@@ -37,6 +37,7 @@ void synack_config_init(struct synack_config *cfg)
     cfg->sndbuf = 64 * 1024;
     cfg->rcvbuf = 64 * 1024;
     cfg->mss = 0;
+    cfg->ip_ttl = 64;
     cfg->opt_wscale = true;
     cfg->opt_timestamps = true;
     cfg->opt_sack = true;
@@ -109,6 +110,8 @@ int synack_config_check(const struct synack_config *cfg, const char **why)
     else if (cfg->sndbuf == 0 || cfg->rcvbuf == 0 || cfg->sndbuf > (1u << 30) ||
              cfg->rcvbuf > (1u << 30))
         bad = "sndbuf and rcvbuf must be from 1 byte to 1 GiB (RFC 7323 section 2.3)";
+    else if (cfg->ip_ttl == 0)
+        bad = "ip_ttl must be from 1 to 255";
     else if (cfg->mss != 0 && cfg->mss < 64)
         bad = "mss must be 0 (from the device MTU) or at least 64";
     else if (cfg->max_sockbuf > (1u << 30) ||
@@ -125,6 +128,22 @@ int synack_config_check(const struct synack_config *cfg, const char **why)
         bad = "keepidle and keepintvl must be positive";
     if (why) *why = bad;
     return bad ? -EINVAL : 0;
+}
+
+int synack_stack_set_config(struct synack_stack *s, const struct synack_config *cfg,
+                            const char **why)
+{
+    int err = synack_config_check(cfg, why);
+    if (err || !s) return err ? err : -EINVAL;
+    uint64_t seed = s->cfg.seed;
+    uint16_t lo = s->cfg.ephemeral_lo, hi = s->cfg.ephemeral_hi;
+    s->cfg = *cfg;
+    s->cfg.seed = seed;
+    if (cfg->ephemeral_lo == 0 || cfg->ephemeral_hi < cfg->ephemeral_lo) {
+        s->cfg.ephemeral_lo = lo;
+        s->cfg.ephemeral_hi = hi;
+    }
+    return 0;
 }
 
 struct synack_stack *synack_stack_new(const struct synack_config *cfg)

@@ -40,7 +40,9 @@ static int send_segment(struct synack_stack *s, struct synack_conn *c, int dev,
     ev.seg.len += (uint32_t)tail_len;
     s->counters.segments_out++;
     sy_stack_emit(s, &ev, now);
-    return sy_ip_output(s, dev, &local->addr, &remote->addr, SY_IPPROTO_TCP, n, now);
+    /* MUST-48/49: the connection's TOS and TTL; a reply of no connection gets the stack's */
+    uint8_t ttl = c ? c->prm.ttl : s->cfg.ip_ttl, tos = c ? c->prm.tos : 0;
+    return sy_ip_output(s, dev, &local->addr, &remote->addr, SY_IPPROTO_TCP, n, ttl, tos, now);
 }
 
 /* The largest window the header can offer (RFC 7323 §2.3). */

@@ -14,7 +14,9 @@ void synack_conn_params_init(const struct synack_stack *s, struct synack_conn_pa
                                      .keepalive = cfg->keepalive,
                                      .keepidle = cfg->keepidle,
                                      .keepintvl = cfg->keepintvl,
-                                     .keepcnt = cfg->keepcnt};
+                                     .keepcnt = cfg->keepcnt,
+                                     .ttl = cfg->ip_ttl,
+                                     .tos = 0};
 }
 
 int synack_conn_params_check(const struct synack_conn_params *p)
@@ -22,7 +24,8 @@ int synack_conn_params_check(const struct synack_conn_params *p)
     if (!p || p->sndbuf == 0 || p->rcvbuf == 0 || p->sndbuf > (1u << 30) || p->rcvbuf > (1u << 30))
         return -EINVAL;
     if (p->mss != 0 && p->mss < 64) return -EINVAL;
-    if (p->keepidle == 0 || p->keepintvl == 0) return -EINVAL;
+    if (p->keepidle == 0 || p->keepintvl == 0 || p->ttl == 0) return -EINVAL;
+    if (p->tos & 3) return -EINVAL; /* the ECN field is TCP's own (RFC 3168 §6.1.1) */
     return 0;
 }
 

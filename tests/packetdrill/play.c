@@ -61,7 +61,7 @@ static int perform(struct pd_run *r, const struct pd_event *ev, int64_t start)
 
 static int play_event(struct pd_run *r, const struct pd_event *ev)
 {
-    int64_t start, end, tol = r->script->opts.tolerance_usecs;
+    int64_t start = 0, end = 0, tol = r->script->opts.tolerance_usecs;
     due(r, ev, &start, &end);
     r->ev = ev;
     if (r->verbose) fprintf(stderr, "%9.6f line %d\n", (double)pd_script_now(r) / 1e6, ev->line);

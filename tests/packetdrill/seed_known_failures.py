@@ -23,8 +23,9 @@ RULES = [
     (r"TCP_KEEPINIT", "TCP_KEEPINIT (FreeBSD's connection-establishment timer) not yet"),
     (r"after the stack started",
      "a sysctl changed mid-script needs a runtime stack knob (not yet)"),
-    (r"setsockopt\(\) = -1 ENOPROTOOPT",
-     "IP_TOS / IP_TTL per socket not yet (RFC 9293 MUST-48, MUST-49)"),
+    (r"\((tos|ttl): expected",
+     "a RST for a bound socket that is not listening: FreeBSD sends it with the socket's "
+     "IP_TOS / IP_TTL; synack's bound sockets have no TCB, so the stack's defaults go"),
     (r"ECONNREFUSED\), actual 0|EHOSTUNREACH\), actual 0|ECONNREFUSED\), actual 92",
      "ICMP errors in SYN-SENT: FreeBSD takes prohibited and TTL-exceeded as hard errors "
      "(RFC 1122 4.2.3.9 and RFC 5461 make them soft) and reports protocol unreachable as "

@@ -214,22 +214,16 @@ static const struct pd_sysctl *find(const char *key)
     return NULL;
 }
 
-/* Whether only commands follow the current event (a script's closing "restore" lines). */
-static bool only_commands_left(const struct pd_run *r)
-{
-    for (const struct pd_event *ev = r->ev ? r->ev->next : NULL; ev; ev = ev->next)
-        if (ev->kind != PD_EV_COMMAND) return false;
-    return true;
-}
-
 static int apply_set(struct pd_run *r, const struct pd_sysctl *e, long v, const char *text)
 {
     struct synack_config before = r->cfg;
     if (e->set(r, v) < 0) return pd_fail(r, "sysctl %s: bad value %s", e->key, text);
     if (r->stack && memcmp(&before, &r->cfg, sizeof before) != 0) {
-        if (!only_commands_left(r))
-            pd_note(r, "not yet: %s=%s after the stack started (no runtime knob)", e->key, text);
-        r->cfg = before;
+        const char *why = NULL;
+        if (synack_stack_set_config(r->stack, &r->cfg, &why) != 0) {
+            r->cfg = before;
+            return pd_fail(r, "sysctl %s=%s: %s", e->key, text, why ? why : "refused");
+        }
     }
     return 0;
 }

@@ -198,6 +198,62 @@ static void test_socket_reset(void **state)
     teardown(f);
 }
 
+struct seen_hdr {
+    uint8_t ttl, tos;
+    unsigned n;
+};
+
+static enum synack_sim_verdict note_hdr(void *ctx, int side, const uint8_t *pkt, size_t len,
+                                        synack_time_t now, synack_time_t *extra)
+{
+    (void)now;
+    (void)extra;
+    struct seen_hdr *h = ctx;
+    if (side == 0 && len >= 20) {
+        h->tos = pkt[1];
+        h->ttl = pkt[8];
+        h->n++;
+    }
+    return SYNACK_SIM_PASS;
+}
+
+/* IP_TTL and IP_TOS: the datagrams of the connection carry them, from the SYN on and after a
+ * change during the connection; the ECN bits of IP_TOS are not the application's. */
+/* RFC9293: MUST-48, MUST-49, SHLD-21, SHLD-22 */
+static void test_socket_ip_ttl_and_tos(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(false);
+    struct seen_hdr h = {0};
+    synack_simlink_set_hook(f->p.link, note_hdr, &h);
+    server(f, 8080);
+    struct synack_sockets *c = f->s[0];
+    int fd = synack_socket(c, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), v = 0;
+    socklen_t len = sizeof v;
+    assert_int_equal(synack_sock_getsockopt(c, fd, IPPROTO_IP, IP_TTL, &v, &len), 0);
+    assert_int_equal(v, 64);
+    v = 7;
+    assert_int_equal(synack_sock_setsockopt(c, fd, IPPROTO_IP, IP_TTL, &v, sizeof v), 0);
+    v = 0x2b; /* CS1 | AF... with the two ECN bits set */
+    assert_int_equal(synack_sock_setsockopt(c, fd, IPPROTO_IP, IP_TOS, &v, sizeof v), 0);
+    assert_int_equal(synack_sock_getsockopt(c, fd, IPPROTO_IP, IP_TOS, &v, &len), 0);
+    assert_int_equal(v, 0x28);
+    v = 0;
+    assert_int_equal(synack_sock_setsockopt(c, fd, IPPROTO_IP, IP_TTL, &v, sizeof v), -EINVAL);
+    struct sockaddr_in to = sin_of(&f->p.addr[1], 8080);
+    assert_int_equal(synack_sock_connect(c, fd, SA(to), sizeof to), -EINPROGRESS);
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(50));
+    assert_true(h.n >= 2); /* the SYN and the ACK */
+    assert_int_equal(h.ttl, 7);
+    assert_int_equal(h.tos, 0x28);
+    v = 0xe0; /* CS7, during the connection */
+    assert_int_equal(synack_sock_setsockopt(c, fd, IPPROTO_IP, IP_TOS, &v, sizeof v), 0);
+    assert_int_equal(synack_sock_send(c, fd, "x", 1, 0), 1);
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(50));
+    assert_int_equal(h.tos, 0xe0);
+    teardown(f);
+}
+
 struct blocked {
     struct synack_sockets *set;
     int fd;
@@ -285,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_socket_transfer_and_close),
         cmocka_unit_test(test_socket_errors),
         cmocka_unit_test(test_socket_reset),
+        cmocka_unit_test(test_socket_ip_ttl_and_tos),
         cmocka_unit_test(test_socket_blocking_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

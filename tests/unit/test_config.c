@@ -75,10 +75,36 @@ static void test_config_edges_pass(void **state)
     assert_int_equal(synack_config_check(&cfg, NULL), 0);
 }
 
+/* A running stack takes new settings after the same checks, and keeps its secret. */
+static void test_config_set_on_a_running_stack(void **state)
+{
+    (void)state;
+    struct synack_stack *s = synack_stack_new(NULL);
+    assert_non_null(s);
+    struct synack_config cfg = *synack_stack_config(s);
+    uint64_t seed = cfg.seed;
+    assert_int_not_equal(seed, 0); /* drawn at creation */
+    cfg.keepcnt = 2;
+    cfg.seed = 42;
+    assert_int_equal(synack_stack_set_config(s, &cfg, NULL), 0);
+    assert_int_equal(synack_stack_config(s)->keepcnt, 2);
+    assert_int_equal(synack_stack_config(s)->seed, seed);
+    const char *why = NULL;
+    cfg.msl = 0;
+    assert_int_equal(synack_stack_set_config(s, &cfg, &why), -EINVAL);
+    assert_non_null(why);
+    assert_int_not_equal(synack_stack_config(s)->msl, 0);
+    struct synack_conn_params p;
+    synack_conn_params_init(s, &p);
+    assert_int_equal(p.keepcnt, 2); /* new connections take the new default */
+    synack_stack_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_defaults_pass),
+        cmocka_unit_test(test_config_set_on_a_running_stack),
         cmocka_unit_test(test_config_each_bad_setting_is_named),
         cmocka_unit_test(test_config_edges_pass),
     };
