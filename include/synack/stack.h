@@ -41,17 +41,19 @@ struct synack_config {
     bool opt_sack;                     /* offer SACK-permitted (RFC 2018) */
     enum synack_opt_layout opt_layout; /* how options sit in the header (default LINUX) */
     /* Choices RFC 9293 leaves free, where FreeBSD differs (synack_config_init_freebsd): */
-    uint32_t max_sockbuf;     /* the largest buffer SO_RCVBUF/SO_SNDBUF may ask for; the window
-                               * scale is chosen to cover it (RFC 7323 §2.3); 0 = the connection's
-                               * receive buffer decides, and buffers are capped at 1 GiB */
-    bool buf_round_mss;       /* once the peer's MSS is known, buffers grow to a whole number of
-                               * segments (FreeBSD's tcp_mss()) */
-    bool rcv_wnd_bsd;         /* advertise all free receive buffer, withholding only windows below
-                               * min(buffer/4, MSS), and send window updates after reads of 2 MSS
-                               * (BSD); default: the right edge moves in steps of min(buffer/2, MSS)
-                               * (RFC 9293 §3.8.6.2.2's suggested algorithm) */
-    bool ack_resends_fin;     /* while our FIN is the only thing unacknowledged, the ACK of the
-                               * peer's FIN carries it again (BSD's tcp_output) */
+    uint32_t max_sockbuf; /* the largest buffer SO_RCVBUF/SO_SNDBUF may ask for; the window
+                           * scale is chosen to cover it (RFC 7323 §2.3); 0 = the connection's
+                           * receive buffer decides, and buffers are capped at 1 GiB */
+    bool buf_round_mss;   /* once the peer's MSS is known, buffers grow to a whole number of
+                           * segments (FreeBSD's tcp_mss()) */
+    bool rcv_wnd_bsd;     /* advertise all free receive buffer, withholding only windows below
+                           * min(buffer/4, MSS), and send window updates after reads of 2 MSS
+                           * (BSD); default: the right edge moves in steps of min(buffer/2, MSS)
+                           * (RFC 9293 §3.8.6.2.2's suggested algorithm) */
+    bool ack_resends_fin; /* while our FIN is the only thing unacknowledged, the ACK of the
+                           * peer's FIN carries it again (BSD's tcp_output) */
+    bool icmp_bsd; /* while opening, "administratively prohibited" and Time Exceeded abort too,
+                    * and unreachables abort with ECONNREFUSED (FreeBSD's tcp_ctlinput) */
     bool delack_two_segments; /* a delayed ACK goes after the second data segment whatever its
                                * size (BSD), not only after two full-sized ones */
     bool drop_synfin;         /* a SYN with FIN at a listener or in SYN-SENT is dropped (FreeBSD's

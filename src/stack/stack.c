@@ -86,6 +86,7 @@ void synack_config_init_freebsd(struct synack_config *cfg)
     cfg->rto_min = SYNACK_MSEC(30);   /* net.inet.tcp.rexmit_min */
     cfg->drop_synfin = false;         /* net.inet.tcp.drop_synfin */
     cfg->delack_two_segments = true;
+    cfg->icmp_bsd = true;
     cfg->delack_timeout = SYNACK_MSEC(100); /* net.inet.tcp.delacktime */
     cfg->sndbuf = 32 * 1024;                /* net.inet.tcp.sendspace */
     cfg->rcvbuf = 64 * 1024;                /* net.inet.tcp.recvspace */

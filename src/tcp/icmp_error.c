@@ -39,6 +39,23 @@ static bool hard_error(uint8_t type, uint8_t code)
            (code == SY_ICMP_PROTO_UNREACH || code == SY_ICMP_PORT_UNREACH);
 }
 
+/* cfg.icmp_bsd, FreeBSD's tcp_ctlinput() with icmp_may_rst: while opening, "administratively
+ * prohibited" and Time Exceeded abort too, and every unreachable that aborts says
+ * ECONNREFUSED. RFC 1122 §4.2.3.9 leaves the choice of hard errors to the implementation. */
+static bool hard_error_bsd(uint8_t type, uint8_t code)
+{
+    if (type == SY_ICMP_TIME_EXCEEDED) return true;
+    return hard_error(type, code) ||
+           (type == SY_ICMP_DEST_UNREACH &&
+            (code == SY_ICMP_NET_PROHIBITED || code == SY_ICMP_HOST_PROHIBITED ||
+             code == SY_ICMP_ADMIN_PROHIBITED));
+}
+
+static int errno_bsd(uint8_t type, int err)
+{
+    return type == SY_ICMP_DEST_UNREACH ? -ECONNREFUSED : err;
+}
+
 static void report(struct synack_conn *c, int err, uint16_t mss, synack_time_t now)
 {
     struct synack_event ev = {.type = SYNACK_EV_ICMP, .conn = c, .error = err};
@@ -74,9 +91,12 @@ void sy_tcp_icmp_error(struct synack_conn *c, uint8_t type, uint8_t code, uint16
         lower_mss(c, next_mtu, now);
         return;
     }
+    bool bsd = c->stack->cfg.icmp_bsd;
     int err = icmp_errno(type, code);
+    bool hard = bsd ? hard_error_bsd(type, code) : hard_error(type, code);
+    if (bsd && hard) err = errno_bsd(type, err);
     report(c, err, 0, now);
-    if (!hard_error(type, code) || sy_state_synchronized(c->state)) {
+    if (!hard || sy_state_synchronized(c->state)) {
         c->soft_error = err;
         return;
     }
