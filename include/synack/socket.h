@@ -68,7 +68,8 @@ struct synack_sockets;
 /* NULL when out of memory or cfg has no clock. The set does not own the stack. */
 struct synack_sockets *synack_sockets_new(struct synack_stack *stack,
                                           const struct synack_sockets_config *cfg);
-/* Frees the set; connections still open are aborted (RST where the RFC says). */
+/* Frees the set; connections still open are aborted (RST where the RFC says). No thread may
+ * still be inside a call of the set. */
 void synack_sockets_free(struct synack_sockets *set);
 struct synack_stack *synack_sockets_stack(const struct synack_sockets *set);
 
@@ -129,7 +130,9 @@ int synack_sock_getsockname(struct synack_sockets *set, int fd, struct sockaddr 
                             socklen_t *len);
 int synack_sock_getpeername(struct synack_sockets *set, int fd, struct sockaddr *addr,
                             socklen_t *len);
-/* The connection behind a descriptor (NULL before listen/connect), for STATUS and events. */
+/* The connection behind a descriptor (NULL before listen/connect), for STATUS and events; in
+ * threads mode use it only between synack_sockets_lock and _unlock. The stack's event callback
+ * runs with that lock held: it must not call the socket API. */
 struct synack_conn *synack_sock_conn(struct synack_sockets *set, int fd);
 
 #endif

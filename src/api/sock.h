@@ -8,6 +8,7 @@
 /* One descriptor. Before listen/connect it only holds what the calls set; then conn. */
 struct sy_sock {
     bool used;
+    unsigned gen;  /* which socket holds the slot: a sleeper checks it on waking */
     bool nonblock; /* O_NONBLOCK */
     bool reuseaddr, reuseport;
     bool bound;           /* local is set (bind, or implied by listen/connect) */
@@ -34,6 +35,7 @@ struct synack_sockets {
     pthread_mutex_t mu;    /* threads mode only */
     pthread_cond_t cv;     /* broadcast whenever the stack may have changed */
     struct sy_waiter *waiters;
+    unsigned gen; /* the last generation handed out */
 };
 
 /* sockets.c */
@@ -41,6 +43,9 @@ synack_time_t sy_sock_now(struct synack_sockets *set);
 /* The descriptor's socket, or NULL (EBADF). */
 struct sy_sock *sy_sock_get(struct synack_sockets *set, int fd);
 int sy_sock_alloc(struct synack_sockets *set); /* a free descriptor, or -EMFILE */
+/* After a wait: the socket of fd if it is still the one of generation gen, else NULL (another
+ * thread closed the descriptor meanwhile, perhaps reused: the sleeper answers EBADF). */
+struct sy_sock *sy_sock_same(struct synack_sockets *set, int fd, unsigned gen);
 void sy_sock_release(struct synack_sockets *set, int fd);
 void sy_sock_lock(struct synack_sockets *set);
 void sy_sock_unlock(struct synack_sockets *set);

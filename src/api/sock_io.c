@@ -14,9 +14,10 @@ static ssize_t take_error(struct sy_sock *so, ssize_t r)
     return r;
 }
 
-static ssize_t send_locked(struct synack_sockets *set, struct sy_sock *so, const uint8_t *buf,
-                           size_t len, int flags)
+static ssize_t send_locked(struct synack_sockets *set, int fd, struct sy_sock *so,
+                           const uint8_t *buf, size_t len, int flags)
 {
+    unsigned gen = so->gen;
     if (!so->conn || so->listening) return -ENOTCONN;
     if (so->failed) return -EPIPE;
     size_t done = 0;
@@ -26,6 +27,7 @@ static ssize_t send_locked(struct synack_sockets *set, struct sy_sock *so, const
         if (done == len && n >= 0) return (ssize_t)done;
         if (n == -EAGAIN && sy_sock_may_block(set, so, flags)) {
             sy_sock_wait(set, SYNACK_TIME_NEVER);
+            if (!(so = sy_sock_same(set, fd, gen))) return done ? (ssize_t)done : -EBADF;
             continue;
         }
         if (n >= 0) continue;
@@ -33,9 +35,10 @@ static ssize_t send_locked(struct synack_sockets *set, struct sy_sock *so, const
     }
 }
 
-static ssize_t recv_locked(struct synack_sockets *set, struct sy_sock *so, uint8_t *buf, size_t len,
-                           int flags)
+static ssize_t recv_locked(struct synack_sockets *set, int fd, struct sy_sock *so, uint8_t *buf,
+                           size_t len, int flags)
 {
+    unsigned gen = so->gen;
     if (!so->conn || so->listening) return -ENOTCONN;
     if (so->shut_rd || so->failed) return 0;
     size_t done = 0;
@@ -45,10 +48,12 @@ static ssize_t recv_locked(struct synack_sockets *set, struct sy_sock *so, uint8
                         : synack_recv(so->conn, buf + done, len - done, sy_sock_now(set));
         if (n > 0 && (flags & MSG_PEEK)) return n;
         if (n > 0) done += (size_t)n;
-        bool more = (flags & MSG_WAITALL) && done < len && n != 0;
+        /* MSG_WAITALL waits for more only while more may come (not at an error or the end) */
+        bool more = (flags & MSG_WAITALL) && done < len && (n > 0 || n == -EAGAIN);
         if (n > 0 && !more) return (ssize_t)done;
         if ((n == -EAGAIN || more) && sy_sock_may_block(set, so, flags)) {
             sy_sock_wait(set, SYNACK_TIME_NEVER);
+            if (!(so = sy_sock_same(set, fd, gen))) return done ? (ssize_t)done : -EBADF;
             continue;
         }
         if (n > 0) return (ssize_t)done;
@@ -61,7 +66,7 @@ ssize_t synack_sock_send(struct synack_sockets *set, int fd, const void *buf, si
     if (!buf && len) return -EFAULT;
     sy_sock_lock(set);
     struct sy_sock *so = sy_sock_get(set, fd);
-    ssize_t r = so ? send_locked(set, so, buf, len, flags) : -EBADF;
+    ssize_t r = so ? send_locked(set, fd, so, buf, len, flags) : -EBADF;
     sy_sock_wake(set);
     sy_sock_unlock(set);
     return r;
@@ -72,7 +77,7 @@ ssize_t synack_sock_recv(struct synack_sockets *set, int fd, void *buf, size_t l
     if (!buf && len) return -EFAULT;
     sy_sock_lock(set);
     struct sy_sock *so = sy_sock_get(set, fd);
-    ssize_t r = so ? recv_locked(set, so, buf, len, flags) : -EBADF;
+    ssize_t r = so ? recv_locked(set, fd, so, buf, len, flags) : -EBADF;
     sy_sock_wake(set);
     sy_sock_unlock(set);
     return r;
@@ -111,14 +116,17 @@ int synack_sock_shutdown(struct synack_sockets *set, int fd, int how)
 }
 
 /* SO_LINGER with a time on a blocking socket: the FIN goes now, and close waits until it and
- * the data before it are acknowledged or the time is up. */
-static void linger_wait(struct synack_sockets *set, struct sy_sock *so)
+ * the data before it are acknowledged or the time is up. The descriptor is already released;
+ * the connection stays ours (its handle is held) until synack_close. Unread data means a reset
+ * at once instead (RFC 2525 §2.17), so there is nothing to wait for then. */
+static void linger_wait(struct synack_sockets *set, struct synack_conn *c, int secs)
 {
-    synack_time_t now = sy_sock_now(set);
-    synack_time_t until = now + SYNACK_SEC((synack_time_t)so->linger.l_linger);
-    if (synack_shutdown(so->conn, now) != 0) return;
+    struct synack_status st;
+    if (synack_status(c, &st) != 0 || st.recv_queued) return;
+    synack_time_t now = sy_sock_now(set), until = now + SYNACK_SEC((synack_time_t)secs);
+    if (synack_shutdown(c, now) != 0) return;
     for (;;) {
-        enum synack_state s = synack_conn_state(so->conn);
+        enum synack_state s = synack_conn_state(c);
         if (s == SYNACK_FIN_WAIT_2 || s == SYNACK_TIME_WAIT || s == SYNACK_CLOSED) return;
         if (!sy_sock_wait(set, until)) return;
     }
@@ -128,18 +136,21 @@ int synack_sock_close(struct synack_sockets *set, int fd)
 {
     sy_sock_lock(set);
     struct sy_sock *so = sy_sock_get(set, fd);
-    int r = so ? 0 : -EBADF;
-    if (so && so->conn) {
-        if (so->linger.l_onoff && so->linger.l_linger == 0) {
-            synack_abort(so->conn, sy_sock_now(set)); /* RFC 9293 §3.10.5 ABORT */
-        } else {
-            if (so->linger.l_onoff && !so->listening && sy_sock_may_block(set, so, 0))
-                linger_wait(set, so);
-            synack_close(so->conn, sy_sock_now(set));
-        }
+    if (!so) {
+        sy_sock_unlock(set);
+        return -EBADF;
     }
-    if (so) sy_sock_release(set, fd);
+    struct synack_conn *c = so->conn;
+    struct linger lg = so->linger;
+    bool wait = lg.l_onoff && lg.l_linger > 0 && !so->listening && sy_sock_may_block(set, so, 0);
+    sy_sock_release(set, fd); /* the descriptor is gone now, whatever the linger */
+    if (c && lg.l_onoff && lg.l_linger == 0) {
+        synack_abort(c, sy_sock_now(set)); /* RFC 9293 §3.10.5 ABORT */
+    } else if (c) {
+        if (wait) linger_wait(set, c, lg.l_linger);
+        synack_close(c, sy_sock_now(set));
+    }
     sy_sock_wake(set);
     sy_sock_unlock(set);
-    return r;
+    return 0;
 }

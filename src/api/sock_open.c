@@ -36,7 +36,7 @@ static int port_free(struct synack_sockets *set, const struct sy_sock *so,
         if (o == so || !o->used || !o->bound || o->local.port != ep->port) continue;
         if (!addr_overlap(&o->local.addr, &ep->addr)) continue;
         if (so->reuseport && o->reuseport) continue;
-        if (so->reuseaddr && o->reuseaddr && !o->listening && o->conn) continue;
+        if (so->reuseaddr && o->reuseaddr && !o->listening) continue; /* Linux's rule */
         return -EADDRINUSE;
     }
     struct synack_conn *conns[256];
@@ -121,22 +121,33 @@ static int accept_locked(struct synack_sockets *set, int fd, struct sockaddr *ad
     struct sy_sock *so = sy_sock_get(set, fd);
     if (!so) return -EBADF;
     if (!so->listening) return -EINVAL;
-    int nfd = sy_sock_alloc(set); /* first, so that no connection is taken and lost */
-    if (nfd < 0) return nfd;
-    struct synack_conn *c = NULL;
-    int err;
-    while ((err = synack_accept(so->conn, &c)) == -EAGAIN && sy_sock_may_block(set, so, 0))
+    unsigned gen = so->gen;
+    struct synack_status st;
+    /* Wait for a connection first; the new descriptor is taken only with one in hand. */
+    while (synack_status(so->conn, &st) == 0 && st.accept_queued == 0) {
+        if (!sy_sock_may_block(set, so, 0)) return -EAGAIN;
         sy_sock_wait(set, SYNACK_TIME_NEVER);
+        if (!(so = sy_sock_same(set, fd, gen))) return -EBADF; /* closed meanwhile */
+        if (!so->listening) return -EINVAL;
+    }
+    int nfd = sy_sock_alloc(set); /* before synack_accept, so that no connection is lost */
+    if (nfd < 0) return nfd;
+    so = sy_sock_get(set, fd); /* the table is stable: nothing slept since the check */
+    struct synack_conn *c = NULL;
+    int err = synack_accept(so->conn, &c);
     if (err) {
         sy_sock_release(set, nfd);
         return err;
     }
     struct sy_sock *ns = sy_sock_get(set, nfd);
-    struct synack_status st;
     synack_status(c, &st);
     ns->conn = c;
     ns->bound = true;
     ns->local = st.local;
+    /* As the BSD stacks: the child inherits the listener's socket-level options. */
+    ns->reuseaddr = so->reuseaddr;
+    ns->reuseport = so->reuseport;
+    ns->linger = so->linger;
     synack_conn_params(c, &ns->prm);
     sy_sock_addr_out(&st.remote, addr, len);
     return nfd;
@@ -152,19 +163,19 @@ int synack_sock_accept(struct synack_sockets *set, int fd, struct sockaddr *addr
 
 /* A connect in progress has ended or not: 0 once established (as Linux reports it to a
  * second connect), the error when it failed (the socket may connect again), else EALREADY. */
-static int connect_outcome(struct sy_sock *so)
+static int connect_outcome(struct synack_sockets *set, struct sy_sock *so)
 {
     enum synack_state s = synack_conn_state(so->conn);
     if (s == SYNACK_SYN_SENT || s == SYNACK_SYN_RECEIVED) return -EALREADY;
     so->connecting = false;
     if (s != SYNACK_CLOSED) return 0;
     int err = synack_conn_error(so->conn);
-    synack_abort(so->conn, 0);
+    synack_abort(so->conn, sy_sock_now(set));
     so->conn = NULL;
     return err ? err : -ECONNABORTED;
 }
 
-static int connect_locked(struct synack_sockets *set, struct sy_sock *so,
+static int connect_locked(struct synack_sockets *set, int fd, struct sy_sock *so,
                           const struct synack_endpoint *remote)
 {
     if (so->listening) return -EISCONN;
@@ -180,8 +191,11 @@ static int connect_locked(struct synack_sockets *set, struct sy_sock *so,
         if (!sy_sock_may_block(set, so, 0)) return -EINPROGRESS;
     }
     int r;
-    while ((r = connect_outcome(so)) == -EALREADY && sy_sock_may_block(set, so, 0))
+    unsigned gen = so->gen;
+    while ((r = connect_outcome(set, so)) == -EALREADY && sy_sock_may_block(set, so, 0)) {
         sy_sock_wait(set, SYNACK_TIME_NEVER);
+        if (!(so = sy_sock_same(set, fd, gen))) return -EBADF; /* closed meanwhile */
+    }
     return r;
 }
 
@@ -193,7 +207,7 @@ int synack_sock_connect(struct synack_sockets *set, int fd, const struct sockadd
     if (err) return err;
     sy_sock_lock(set);
     struct sy_sock *so = sy_sock_get(set, fd);
-    err = so ? connect_locked(set, so, &remote) : -EBADF;
+    err = so ? connect_locked(set, fd, so, &remote) : -EBADF;
     sy_sock_wake(set);
     sy_sock_unlock(set);
     return err;

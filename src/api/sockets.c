@@ -119,11 +119,17 @@ int sy_sock_alloc(struct synack_sockets *set)
     for (unsigned i = 0; i < set->cfg.max_sockets; i++) {
         struct sy_sock *so = &set->socks[i];
         if (so->used) continue;
-        *so = (struct sy_sock){.used = true};
+        *so = (struct sy_sock){.used = true, .gen = ++set->gen};
         synack_conn_params_init(set->stack, &so->prm);
         return set->cfg.first_fd + (int)i;
     }
     return -EMFILE;
+}
+
+struct sy_sock *sy_sock_same(struct synack_sockets *set, int fd, unsigned gen)
+{
+    struct sy_sock *so = sy_sock_get(set, fd);
+    return so && so->gen == gen ? so : NULL;
 }
 
 void sy_sock_release(struct synack_sockets *set, int fd)

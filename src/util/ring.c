@@ -1,4 +1,5 @@
-/* util — a fixed-capacity byte ring; the only allocation is in sy_ring_init. */
+/* util — a byte ring of fixed capacity: allocated by sy_ring_init, enlarged only by
+ * sy_ring_grow (a socket option asking for a bigger buffer). */
 #include "util/ring.h"
 
 #include <errno.h>

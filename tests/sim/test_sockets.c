@@ -335,6 +335,48 @@ static void test_socket_blocking_threads(void **state)
     teardown(f);
 }
 
+/* A call asleep on a descriptor that another thread closes wakes with EBADF, and a socket that
+ * reuses the number is left alone. */
+static void test_socket_close_while_blocked(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(true);
+    int lfd = server(f, 8080);
+    struct blocked rcv = {.set = f->s[1], .fd = lfd};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, blocking_accept, &rcv), 0);
+    for (int i = 0; i < 100000 && !sleeping(f->s[1]); i++)
+        sched_yield();
+    assert_true(sleeping(f->s[1]));
+    assert_int_equal(synack_sock_close(f->s[1], lfd), 0);
+    int again = synack_socket(f->s[1], AF_INET, SOCK_STREAM, 0); /* takes the number back */
+    assert_int_equal(again, lfd);
+    pthread_join(t, NULL);
+    assert_int_equal(atomic_load(&rcv.result), -EBADF);
+    int v = 0;
+    socklen_t len = sizeof v;
+    assert_int_equal(synack_sock_getsockopt(f->s[1], again, SOL_SOCKET, SO_ACCEPTCONN, &v, &len),
+                     0);
+    assert_int_equal(v, 0);
+    teardown(f);
+}
+
+/* A listener's SO_REUSEADDR goes to the connections it accepts, so a server can bind its port
+ * again while they live (as Linux and FreeBSD). */
+static void test_socket_accepted_inherits_reuseaddr(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(false);
+    int lfd = server(f, 8080), sfd;
+    connected(f, lfd, &sfd);
+    assert_int_equal(synack_sock_close(f->s[1], lfd), 0);
+    int one = 1, fd = synack_socket(f->s[1], AF_INET, SOCK_STREAM, 0);
+    synack_sock_setsockopt(f->s[1], fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in any = sin_of(NULL, 8080);
+    assert_int_equal(synack_sock_bind(f->s[1], fd, SA(any), sizeof any), 0);
+    teardown(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +385,8 @@ int main(void)
         cmocka_unit_test(test_socket_reset),
         cmocka_unit_test(test_socket_ip_ttl_and_tos),
         cmocka_unit_test(test_socket_blocking_threads),
+        cmocka_unit_test(test_socket_close_while_blocked),
+        cmocka_unit_test(test_socket_accepted_inherits_reuseaddr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
