@@ -39,17 +39,22 @@ static int port_free(struct synack_sockets *set, const struct sy_sock *so,
         if (so->reuseaddr && o->reuseaddr && !o->listening) continue; /* Linux's rule */
         return -EADDRINUSE;
     }
-    struct synack_conn *conns[256];
-    size_t n = synack_stack_conns(set->stack, conns, 256);
-    if (n > 256) n = 256; /* beyond: the stack refuses a listener's duplicate itself */
-    for (size_t i = 0; i < n; i++) {
+    /* Connections without a socket here too: TIME-WAIT, closed ones finishing, accepted ones. */
+    size_t n = synack_stack_conns(set->stack, NULL, 0);
+    struct synack_conn **conns = n ? malloc(n * sizeof(*conns)) : NULL;
+    if (n && !conns) return -ENOBUFS;
+    synack_stack_conns(set->stack, conns, n);
+    int err = 0;
+    for (size_t i = 0; i < n && !err; i++) {
         struct synack_status st;
         synack_status(conns[i], &st);
         if (st.local.port != ep->port || !addr_overlap(&st.local.addr, &ep->addr)) continue;
-        if (st.state == SYNACK_LISTEN && !so->reuseport) return -EADDRINUSE;
-        if (st.state != SYNACK_LISTEN && !so->reuseaddr) return -EADDRINUSE;
+        if ((st.state == SYNACK_LISTEN && !so->reuseport) ||
+            (st.state != SYNACK_LISTEN && !so->reuseaddr))
+            err = -EADDRINUSE;
     }
-    return 0;
+    free(conns);
+    return err;
 }
 
 /* An ephemeral port for a bind to port 0 (RFC 6056: sequential from a random start). */
