@@ -322,3 +322,33 @@ void fsm_time_wait(struct fsm *f)
     fsm_expect(f, ACK, f->iss + 2, f->peer_nxt);
     assert_int_equal(synack_conn_state(f->conn), SYNACK_TIME_WAIT);
 }
+
+/* A segment between any two addresses (fsm_send always goes 10.0.0.2 -> 10.0.0.1). */
+void fsm_send_between(struct fsm *f, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+                      uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+    uint8_t pkt[SY_IPV4_HDR_LEN + 60];
+    struct sy_tcp t = {.sport = sport,
+                       .dport = dport,
+                       .seq = seq,
+                       .ack = ack,
+                       .flags = flags,
+                       .wnd = FSM_PEER_WND};
+    size_t n = sy_tcp_emit_v4(&t, src, dst, pkt + SY_IPV4_HDR_LEN, sizeof pkt - SY_IPV4_HDR_LEN);
+    assert_true(n > 0);
+    struct sy_ipv4 ip = {
+        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
+    memcpy(ip.src, src, 4);
+    memcpy(ip.dst, dst, 4);
+    sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
+    fsm_send_raw(f, pkt, n + SY_IPV4_HDR_LEN);
+}
+
+/* Whether the newest segment the stack sent left from address a. */
+bool fsm_last_out_from(const struct fsm *f, const struct synack_addr *a)
+{
+    for (size_t i = f->nev; i-- > 0;)
+        if (f->ev[i].type == SYNACK_EV_SEGMENT_OUT)
+            return synack_addr_equal(&f->ev[i].seg.src.addr, a);
+    return false;
+}

@@ -72,6 +72,11 @@ void fsm_send_opts(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uin
 size_t fsm_build(const struct fsm *f, const struct sy_tcp *t, uint8_t *pkt, size_t cap);
 /* Inject raw IPv4 bytes. */
 void fsm_send_raw(struct fsm *f, const uint8_t *pkt, size_t len);
+/* A segment between any two addresses (fsm_send always goes 10.0.0.2 -> 10.0.0.1). */
+void fsm_send_between(struct fsm *f, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+                      uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack);
+/* Whether the newest segment the stack sent left from address a. */
+bool fsm_last_out_from(const struct fsm *f, const struct synack_addr *a);
 
 /* Pop the next segment the stack sent; false when there is none. */
 bool fsm_pop(struct fsm *f, struct fsm_seg *out);

@@ -520,36 +520,6 @@ static void test_listen_close_resets_queued_children(void **state)
 
 /* ---- addresses (RFC 9293 §3.9.1.1, §3.9.2.3) ---- */
 
-/* A segment between any two addresses (fsm_send always goes 10.0.0.2 -> 10.0.0.1). */
-static void send_between(struct fsm *f, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
-                         uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack)
-{
-    uint8_t pkt[SY_IPV4_HDR_LEN + 60];
-    struct sy_tcp t = {.sport = sport,
-                       .dport = dport,
-                       .seq = seq,
-                       .ack = ack,
-                       .flags = flags,
-                       .wnd = FSM_PEER_WND};
-    size_t n = sy_tcp_emit_v4(&t, src, dst, pkt + SY_IPV4_HDR_LEN, sizeof pkt - SY_IPV4_HDR_LEN);
-    assert_true(n > 0);
-    struct sy_ipv4 ip = {
-        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
-    memcpy(ip.src, src, 4);
-    memcpy(ip.dst, dst, 4);
-    sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
-    fsm_send_raw(f, pkt, n + SY_IPV4_HDR_LEN);
-}
-
-/* Whether the newest segment the stack sent left from address a. */
-static bool last_out_from(const struct fsm *f, const struct synack_addr *a)
-{
-    for (size_t i = f->nev; i-- > 0;)
-        if (f->ev[i].type == SYNACK_EV_SEGMENT_OUT)
-            return synack_addr_equal(&f->ev[i].seg.src.addr, a);
-    return false;
-}
-
 /* A passive OPEN on a port that connections in SYN-SENT and SYN-RECEIVED already use is allowed
  * (MUST-42), and it takes nothing from them (MUST-41): their segments still reach them. */
 /* RFC9293: MUST-41, MUST-42 */
@@ -603,28 +573,28 @@ static void test_listen_local_address_unspecified_or_given(void **state)
     assert_int_equal(synack_listen(f.st, &any, 8, f.now, &l_any), 0);
     assert_int_equal(synack_listen(f.st, &only, 8, f.now, &l_one), 0);
 
-    send_between(&f, f.remote.bytes, second.bytes, FSM_RPORT, FSM_LPORT, SYN, 100, 0);
+    fsm_send_between(&f, f.remote.bytes, second.bytes, FSM_RPORT, FSM_LPORT, SYN, 100, 0);
     struct synack_conn *child = last_conn_into(&f, SYNACK_SYN_RECEIVED);
     assert_non_null(child);
     uint32_t iss = fsm_conn_status(child).iss;
     fsm_expect(&f, SYN | ACK, iss, 101);
-    assert_true(last_out_from(&f, &second));
+    assert_true(fsm_last_out_from(&f, &second));
     struct synack_status st = fsm_conn_status(child);
     assert_true(synack_addr_equal(&st.local.addr, &second));
-    send_between(&f, f.remote.bytes, second.bytes, FSM_RPORT, FSM_LPORT, ACK, 101, iss + 1);
+    fsm_send_between(&f, f.remote.bytes, second.bytes, FSM_RPORT, FSM_LPORT, ACK, 101, iss + 1);
     assert_int_equal(synack_conn_state(child), SYNACK_ESTABLISHED);
     assert_int_equal(synack_send(child, "x", 1, f.now), 1);
     fsm_expect(&f, ACK | PSH, iss + 1, 101);
-    assert_true(last_out_from(&f, &second)); /* later segments too */
+    assert_true(fsm_last_out_from(&f, &second)); /* later segments too */
 
     /* The listener bound to 10.0.0.1 does not take a SYN to 10.0.0.3: no connection, a RST. */
-    send_between(&f, f.remote.bytes, second.bytes, FSM_RPORT, FSM_LPORT + 1, SYN, 500, 0);
+    fsm_send_between(&f, f.remote.bytes, second.bytes, FSM_RPORT, FSM_LPORT + 1, SYN, 500, 0);
     fsm_expect(&f, RST | ACK, 0, 501);
-    send_between(&f, f.remote.bytes, f.local.bytes, FSM_RPORT, FSM_LPORT + 1, SYN, 500, 0);
+    fsm_send_between(&f, f.remote.bytes, f.local.bytes, FSM_RPORT, FSM_LPORT + 1, SYN, 500, 0);
     struct synack_conn *other = last_conn_into(&f, SYNACK_SYN_RECEIVED);
     assert_ptr_not_equal(other, child);
     fsm_expect(&f, SYN | ACK, fsm_conn_status(other).iss, 501);
-    assert_true(last_out_from(&f, &f.local));
+    assert_true(fsm_last_out_from(&f, &f.local));
     fsm_free(&f);
 }
 
@@ -640,7 +610,7 @@ static void test_listen_syn_to_broadcast_or_multicast_is_dropped_silently(void *
     assert_int_equal(synack_listen(f.st, &any, 8, f.now, &f.listener), 0);
     static const uint8_t dsts[][4] = {{255, 255, 255, 255}, {10, 0, 0, 255}, {224, 0, 0, 1}};
     for (size_t i = 0; i < 3; i++)
-        send_between(&f, f.remote.bytes, dsts[i], FSM_RPORT, FSM_LPORT, SYN, 100, 0);
+        fsm_send_between(&f, f.remote.bytes, dsts[i], FSM_RPORT, FSM_LPORT, SYN, 100, 0);
     fsm_expect_none(&f);
     assert_int_equal(f.nother, 0);
     assert_int_equal(fsm_drops(&f, SYNACK_DROP_IP_NOT_OURS), 3);
@@ -663,7 +633,7 @@ static void test_listen_syn_from_invalid_source_is_dropped_silently(void **state
                                       {0, 0, 0, 0},   {10, 0, 0, 255}, {127, 0, 0, 1},
                                       {240, 0, 0, 9}};
     for (size_t i = 0; i < 7; i++)
-        send_between(&f, srcs[i], f.local.bytes, FSM_RPORT, FSM_LPORT, SYN, 100, 0);
+        fsm_send_between(&f, srcs[i], f.local.bytes, FSM_RPORT, FSM_LPORT, SYN, 100, 0);
     fsm_expect_none(&f);
     assert_int_equal(fsm_drops(&f, SYNACK_DROP_TCP_BAD_ADDR), 7);
     assert_int_equal(synack_stack_conn_count(f.st), 1);

@@ -25,36 +25,6 @@ static struct fsm_seg connect_syn(struct fsm *f)
     return s;
 }
 
-/* A segment between any two addresses (fsm_send always goes 10.0.0.2 -> 10.0.0.1). */
-static void send_between(struct fsm *f, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
-                         uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack)
-{
-    uint8_t pkt[SY_IPV4_HDR_LEN + 60];
-    struct sy_tcp t = {.sport = sport,
-                       .dport = dport,
-                       .seq = seq,
-                       .ack = ack,
-                       .flags = flags,
-                       .wnd = FSM_PEER_WND};
-    size_t n = sy_tcp_emit_v4(&t, src, dst, pkt + SY_IPV4_HDR_LEN, sizeof pkt - SY_IPV4_HDR_LEN);
-    assert_true(n > 0);
-    struct sy_ipv4 ip = {
-        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
-    memcpy(ip.src, src, 4);
-    memcpy(ip.dst, dst, 4);
-    sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN);
-    fsm_send_raw(f, pkt, n + SY_IPV4_HDR_LEN);
-}
-
-/* Whether the newest segment the stack sent left from address a. */
-static bool last_out_from(const struct fsm *f, const struct synack_addr *a)
-{
-    for (size_t i = f->nev; i-- > 0;)
-        if (f->ev[i].type == SYNACK_EV_SEGMENT_OUT)
-            return synack_addr_equal(&f->ev[i].seg.src.addr, a);
-    return false;
-}
-
 /* RFC9293: MUST-14, MUST-67, SHLD-5 */
 static void test_syn_sent_connect_sends_syn_with_our_options(void **state)
 {
@@ -607,7 +577,7 @@ static void test_syn_sent_local_address_named_or_chosen_by_route(void **state)
     struct synack_endpoint far = {synack_addr_v4(192, 168, 7, 9), 443};
     assert_int_equal(synack_connect(f.st, NULL, &far, f.now, &c), 0);
     assert_int_equal(fsm_expect(&f, SYN, fsm_conn_status(c).iss, 0)->len, 0);
-    assert_true(last_out_from(&f, &lan));
+    assert_true(fsm_last_out_from(&f, &lan));
     struct synack_status st = fsm_conn_status(c);
     assert_true(synack_addr_equal(&st.local.addr, &lan));
     assert_true(st.local.port != 0); /* an ephemeral port */
@@ -617,14 +587,14 @@ static void test_syn_sent_local_address_named_or_chosen_by_route(void **state)
     assert_int_equal(synack_connect(f.st, &lo, &re, f.now, &f.conn), 0);
     f.iss = fsm_status(&f).iss;
     fsm_expect(&f, SYN, f.iss, 0);
-    assert_true(last_out_from(&f, &lan));
-    send_between(&f, f.remote.bytes, lan.bytes, FSM_RPORT, 5555, SYN | ACK, FSM_PEER_ISS,
-                 f.iss + 1);
+    assert_true(fsm_last_out_from(&f, &lan));
+    fsm_send_between(&f, f.remote.bytes, lan.bytes, FSM_RPORT, 5555, SYN | ACK, FSM_PEER_ISS,
+                     f.iss + 1);
     fsm_expect(&f, ACK, f.iss + 1, FSM_PEER_ISS + 1);
     assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
     assert_int_equal(synack_send(f.conn, "x", 1, f.now), 1);
     fsm_expect(&f, ACK | PSH, f.iss + 1, FSM_PEER_ISS + 1);
-    assert_true(last_out_from(&f, &lan));
+    assert_true(fsm_last_out_from(&f, &lan));
 
     /* An address that is not ours cannot be named. */
     struct synack_endpoint bogus = {synack_addr_v4(10, 0, 0, 77), 0};
