@@ -32,6 +32,9 @@ struct synack_conn_params {
     unsigned keepcnt;
     uint8_t ttl; /* IPv4 TTL of its datagrams (RFC 9293 MUST-49; default cfg.ip_ttl) */
     uint8_t tos; /* IPv4 TOS byte: Diffserv codepoint (MUST-48); ECN bits are kept clear */
+    synack_time_t connect_timeout; /* an open not ESTABLISHED after this fails with ETIMEDOUT,
+                                    * whatever the SYN retransmissions left (FreeBSD's
+                                    * TCP_KEEPINIT); 0 = only cfg.syn_retries decides */
 };
 void synack_conn_params_init(const struct synack_stack *stack, struct synack_conn_params *p);
 /* -EINVAL when a value is out of range. */
@@ -96,6 +99,7 @@ struct synack_status {
     uint16_t snd_mss;              /* MSS for sending (peer's MSS option, 536 when absent) */
     int8_t snd_wscale, rcv_wscale; /* -1 when window scaling is off */
     bool sack_permitted, timestamps;
+    bool ecn;           /* ECN in use: our data carries ECT (RFC 3168) */
     size_t send_queued; /* bytes in the send buffer, sent or not */
     size_t recv_queued; /* bytes waiting to be read */
     synack_time_t rto;

@@ -112,6 +112,8 @@ struct synack_segment_info {
 #define SYNACK_TH_PSH 0x08
 #define SYNACK_TH_ACK 0x10
 #define SYNACK_TH_URG 0x20
+#define SYNACK_TH_ECE 0x40 /* ECN-Echo (RFC 3168) */
+#define SYNACK_TH_CWR 0x80 /* Congestion Window Reduced (RFC 3168) */
 
 struct synack_event {
     enum synack_event_type type;

@@ -35,12 +35,13 @@
 #define SYNACK_SO_REUSEPORT 15     /* SO_REUSEPORT */
 #define SYNACK_POLLRDHUP    0x2000 /* POLLRDHUP: the peer shut down its sending side */
 #define SYNACK_TCP_NOOPT    0x5301 /* send no TCP options at all (FreeBSD's TCP_NOOPT) */
+#define SYNACK_TCP_KEEPINIT 0x5302 /* seconds an open may take (FreeBSD's TCP_KEEPINIT) */
 
 /* TCP_INFO's answer: the leading fields of Linux's struct tcp_info, in its layout. */
 struct synack_tcp_info {
     uint8_t tcpi_state; /* Linux's numbering: TCP_ESTABLISHED 1 ... TCP_CLOSING 11 */
     uint8_t tcpi_ca_state, tcpi_retransmits, tcpi_probes, tcpi_backoff;
-    uint8_t tcpi_options; /* 1 timestamps, 2 SACK, 4 window scale */
+    uint8_t tcpi_options; /* 1 timestamps, 2 SACK, 4 window scale, 8 ECN */
     uint8_t tcpi_wscale;  /* send shift in the low 4 bits, receive shift in the high 4 */
     uint8_t tcpi_delivery_rate_app_limited;
     uint32_t tcpi_rto, tcpi_ato, tcpi_snd_mss, tcpi_rcv_mss; /* microseconds, bytes */
@@ -52,6 +53,7 @@ struct synack_tcp_info {
 #define SYNACK_TCPI_OPT_TIMESTAMPS 1
 #define SYNACK_TCPI_OPT_SACK       2
 #define SYNACK_TCPI_OPT_WSCALE     4
+#define SYNACK_TCPI_OPT_ECN        8
 
 typedef synack_time_t (*synack_clock_fn)(void *ctx);
 
@@ -112,6 +114,7 @@ int synack_sock_close(struct synack_sockets *set, int fd);
  *               SO_LINGER (struct linger)
  *   IPPROTO_TCP TCP_NODELAY (int bool), TCP_MAXSEG (int bytes), TCP_KEEPIDLE, TCP_KEEPINTVL
  *               (int seconds), TCP_KEEPCNT (int), SYNACK_TCP_NOOPT (int bool),
+ *               SYNACK_TCP_KEEPINIT (int seconds, 0 = no limit but the SYN retransmissions),
  *               TCP_INFO (struct synack_tcp_info, read only; a shorter buffer gets its start)
  * Unknown options: -ENOPROTOOPT; a short value: -EINVAL.
  */

@@ -17,6 +17,9 @@ enum synack_opt_layout {
                             * (FreeBSD's tcp_addoptions) */
 };
 /* Settings. synack_config_init() fills the documented defaults. */
+/* ECN negotiation (RFC 3168 §6.1.1); the values of Linux's tcp_ecn and FreeBSD's ecn.enable. */
+enum synack_ecn { SYNACK_ECN_OFF = 0, SYNACK_ECN_ON = 1, SYNACK_ECN_PASSIVE = 2 };
+
 struct synack_config {
     uint64_t seed;     /* secret for ISNs (RFC 6528), the demux hash and ephemeral ports; 0 (the
                         * default) = drawn from the system's random source when the stack is made
@@ -61,15 +64,26 @@ struct synack_config {
     bool time_wait_bsd; /* TIME-WAIT as BSD's tcp_twcheck: RSTs ignored (RFC 1337 §3), segments
                          * without ACK dropped silently, anything but an exact duplicate ACK
                          * answered with an ACK */
-    bool ts_tolerate_missing; /* accept segments without TSopt once timestamps are on (Linux
-                               * does); default off: RFC 7323 §3.2's SHOULD drop, as FreeBSD */
+    bool syn_rtx_drop_options; /* the third and later SYN retransmissions carry the MSS option
+                                * alone, in case a middlebox drops SYNs with others (FreeBSD's
+                                * rexmit_drop_options; default off) */
+    bool ts_tolerate_missing;  /* accept segments without TSopt once timestamps are on (Linux
+                                * does); default off: RFC 7323 §3.2's SHOULD drop, as FreeBSD */
     /* RFC 5961, each part on by default (FreeBSD's insecure_rst / insecure_syn turn 1 and 2 off):
      * a RST in the window but not at RCV.NXT (§3.2), and a SYN in a synchronized state (§4.2),
      * draw a challenge ACK instead of resetting; an ACK older than SND.UNA - MAX.SND.WND is
      * dropped with an ACK (§5.2). */
     bool rfc5961_rst, rfc5961_syn, rfc5961_ack;
-    unsigned syn_backlog;                /* half-open connections per listener (default 128) */
-    unsigned max_conns;                  /* connections per stack, 0 = unlimited */
+    /* Explicit Congestion Notification (RFC 3168; RFC 9293 SHLD-8). OFF: never; PASSIVE (the
+     * default, as Linux's tcp_ecn=2 and FreeBSD's ecn.enable=2): agree when the peer's SYN asks;
+     * ON: ask in our SYNs as well. */
+    enum synack_ecn ecn;
+    unsigned ecn_syn_retries; /* SYN (and SYN,ACK) retransmissions that still ask for ECN; later
+                               * ones do not (RFC 3168 §6.1.1.1; default 1, FreeBSD's
+                               * ecn.maxretries) */
+    synack_time_t connect_timeout; /* default for synack_conn_params.connect_timeout (0 = none) */
+    unsigned syn_backlog;          /* half-open connections per listener (default 128) */
+    unsigned max_conns;            /* connections per stack, 0 = unlimited */
     uint16_t ephemeral_lo, ephemeral_hi; /* local port range for connect (default 49152-65535) */
 
     /* Data transfer. */
@@ -144,11 +158,13 @@ void synack_stack_set_event_fn(struct synack_stack *stack, synack_event_fn fn, v
 struct synack_counters {
     uint64_t packets_in, packets_out;
     uint64_t segments_in, segments_out;
-    uint64_t retransmits;                /* retransmission timeouts */
-    uint64_t fast_retransmits;           /* fast retransmits (RFC 5681 §3.2) */
-    uint64_t recoveries;                 /* fast recovery episodes entered */
-    uint64_t lost_retransmits;           /* retransmissions found lost by SACK and sent again */
-    uint64_t window_probes;              /* zero-window probes sent (§3.8.6.1) */
+    uint64_t retransmits;      /* retransmission timeouts */
+    uint64_t fast_retransmits; /* fast retransmits (RFC 5681 §3.2) */
+    uint64_t recoveries;       /* fast recovery episodes entered */
+    uint64_t lost_retransmits; /* retransmissions found lost by SACK and sent again */
+    uint64_t window_probes;    /* zero-window probes sent (§3.8.6.1) */
+    uint64_t ecn_ce_in;        /* data segments that arrived marked CE (RFC 3168 §6.1.3) */
+    uint64_t ecn_reductions;   /* cwnd cut in answer to an ECE (RFC 3168 §6.1.2) */
     uint64_t icmp_in, icmp_echo_replies; /* ICMP messages taken; echo replies sent */
     uint64_t icmp_errors;                /* ICMP errors acted on for a connection */
     uint64_t pmtu_lowered;               /* MSS lowered by "fragmentation needed" (RFC 1191) */

@@ -45,6 +45,7 @@ static int get_int(struct sy_sock *so, int level, int name, int *v)
     case TCP_KEEPINTVL: *v = (int)(p->keepintvl / SYNACK_SEC(1)); return 0;
     case TCP_KEEPCNT: *v = (int)p->keepcnt; return 0;
     case SYNACK_TCP_NOOPT: *v = p->noopt; return 0;
+    case SYNACK_TCP_KEEPINIT: *v = (int)(p->connect_timeout / SYNACK_SEC(1)); return 0;
     default: return -ENOPROTOOPT;
     }
 }
@@ -71,7 +72,8 @@ static void tcp_info(const struct sy_sock *so, struct synack_tcp_info *ti)
         (uint8_t)(st.retransmits > 255 ? 255 : st.retransmits);
     ti->tcpi_options = (st.timestamps ? SYNACK_TCPI_OPT_TIMESTAMPS : 0) |
                        (st.sack_permitted ? SYNACK_TCPI_OPT_SACK : 0) |
-                       (st.snd_wscale >= 0 ? SYNACK_TCPI_OPT_WSCALE : 0);
+                       (st.snd_wscale >= 0 ? SYNACK_TCPI_OPT_WSCALE : 0) |
+                       (st.ecn ? SYNACK_TCPI_OPT_ECN : 0);
     if (st.snd_wscale >= 0)
         ti->tcpi_wscale = (uint8_t)((st.snd_wscale & 15) | (st.rcv_wscale & 15) << 4);
     ti->tcpi_rto = (uint32_t)st.rto;
@@ -172,6 +174,10 @@ static int set_int(struct sy_sock *so, struct synack_conn_params *p, int level, 
         p->keepcnt = (unsigned)v;
         return 0;
     case SYNACK_TCP_NOOPT: p->noopt = v != 0; return 0;
+    case SYNACK_TCP_KEEPINIT:
+        if (v < 0 || v > 86400 * 365) return -EINVAL;
+        p->connect_timeout = (synack_time_t)v * SYNACK_SEC(1);
+        return 0;
     default: return -ENOPROTOOPT;
     }
 }

@@ -30,6 +30,7 @@ static int tcp_dispatch(struct synack_stack *s, int dev, const struct sy_ipv4 *i
     seg.src.port = seg.tcp.sport;
     seg.dst.port = seg.tcp.dport;
     seg.len = sy_tcp_seg_len(&seg.tcp);
+    seg.ecn = ip->tos & 3; /* RFC 3168 §5 */
     sy_tcp_input(s, &seg, now);
     return 0;
 }

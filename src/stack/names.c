@@ -109,7 +109,8 @@ const char *synack_flags_format(uint8_t flags, char *buf, size_t len)
         uint8_t bit;
         const char *name;
     } order[] = {{SYNACK_TH_SYN, "SYN"}, {SYNACK_TH_FIN, "FIN"}, {SYNACK_TH_RST, "RST"},
-                 {SYNACK_TH_PSH, "PSH"}, {SYNACK_TH_ACK, "ACK"}, {SYNACK_TH_URG, "URG"}};
+                 {SYNACK_TH_PSH, "PSH"}, {SYNACK_TH_ACK, "ACK"}, {SYNACK_TH_URG, "URG"},
+                 {SYNACK_TH_ECE, "ECE"}, {SYNACK_TH_CWR, "CWR"}};
     size_t used = 0;
     if (len == 0) return buf;
     buf[0] = '\0';

@@ -42,6 +42,8 @@ void synack_config_init(struct synack_config *cfg)
     cfg->opt_timestamps = true;
     cfg->opt_sack = true;
     cfg->rfc5961_rst = cfg->rfc5961_syn = cfg->rfc5961_ack = true;
+    cfg->ecn = SYNACK_ECN_PASSIVE;
+    cfg->ecn_syn_retries = 1;
     cfg->syn_backlog = 128;
     cfg->max_conns = 0;
     cfg->ephemeral_lo = 49152;
@@ -89,6 +91,9 @@ void synack_config_init_freebsd(struct synack_config *cfg)
     cfg->icmp_bsd = true;
     cfg->delack_timeout = SYNACK_MSEC(100); /* net.inet.tcp.delacktime */
     cfg->sndbuf = 32 * 1024;                /* net.inet.tcp.sendspace */
+    cfg->syn_retries = 12;                  /* TCP_MAXRXTSHIFT */
+    cfg->rto_max = SYNACK_SEC(64);          /* TCPTV_REXMTMAX */
+    cfg->connect_timeout = SYNACK_SEC(75);  /* net.inet.tcp.keepinit */
     cfg->rcvbuf = 64 * 1024;                /* net.inet.tcp.recvspace */
 }
 
@@ -121,6 +126,8 @@ int synack_config_check(const struct synack_config *cfg, const char **why)
         bad = "max_sockbuf must be 0 or from the buffer sizes to 1 GiB";
     else if ((unsigned)cfg->opt_layout > SYNACK_OPTS_BSD)
         bad = "opt_layout must be SYNACK_OPTS_LINUX or SYNACK_OPTS_BSD";
+    else if ((unsigned)cfg->ecn > SYNACK_ECN_PASSIVE)
+        bad = "ecn must be SYNACK_ECN_OFF, SYNACK_ECN_ON or SYNACK_ECN_PASSIVE";
     else if (cfg->initial_window == 0)
         bad = "initial_window must be at least one segment";
     else if ((unsigned)cfg->cc >= SYNACK_CC_COUNT)

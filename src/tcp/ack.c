@@ -128,6 +128,7 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
     uint32_t wnd_before = c->snd_wnd;
     bool new_sack =
         c->sack_ok && c->cc.ops && sy_sack_update(&c->sb, &seg->tcp.opts, c->snd_una, c->snd_max);
+    if (sy_ecn_echoed(c, seg)) sy_recovery_on_ece(c, now); /* before the ACK may grow cwnd */
     if (sy_seq_lt(c->snd_una, ack)) {
         uint32_t acked = ack - c->snd_una;
         ack_advance(c, seg, now);

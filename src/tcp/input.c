@@ -230,6 +230,7 @@ void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_tim
     trim_syn_before_window(c, seg);
     sy_keepalive_on_segment(c, now);
     sy_paws_record(c, seg, now); /* R3 */
+    sy_ecn_on_segment(c, seg);
     if (seg->tcp.flags & SY_TH_RST) {
         check_rst(c, seg, now);
         return;

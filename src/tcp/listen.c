@@ -89,6 +89,8 @@ void sy_listen_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_
 {
     struct synack_stack *s = c->stack;
     c->passive = true;
+    c->ecn = 0;
+    c->opened = now;
     /* §3.10.7.2: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, ISS selected, SND.NXT = ISS+1, SND.UNA = ISS.
      * Data on the SYN is not acknowledged: the peer sends it again (no TCP Fast Open). */
     sy_take_syn(c, seg, now);

@@ -31,6 +31,8 @@ void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_
     o->mss = c->our_mss;
     /* On a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 §2.2, §3.2; RFC 2018 §2). */
     bool reply = c->rcv_syn;
+    /* cfg.syn_rtx_drop_options: from the third retransmission of a SYN on, the MSS alone. */
+    if (!reply && cfg->syn_rtx_drop_options && c->rtx_count >= 3) return;
     if (cfg->opt_wscale && (!reply || c->ws_ok)) {
         o->has |= SY_OPT_WSCALE;
         o->wscale = c->rcv_wscale;
@@ -75,19 +77,22 @@ void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_ti
     if (c->stack->cfg.buf_round_mss && !c->passive) sy_opts_round_buffers(c);
 
     bool opts = !c->prm.noopt; /* TCP_NOOPT: none of the peer's offers is taken up */
-    c->ws_ok = opts && cfg->opt_wscale && (o->has & SY_OPT_WSCALE);
+    /* Once we have sent a SYN, only what it offered can be taken up (RFC 7323 §1.3, RFC 2018
+     * §2); the last SYN may have offered less than the settings do. */
+    uint8_t offered = c->passive ? UINT8_MAX : c->syn_opts;
+    c->ws_ok = opts && cfg->opt_wscale && (o->has & offered & SY_OPT_WSCALE);
     if (c->ws_ok) {
         c->snd_wscale = o->wscale > SY_TCP_MAX_WSCALE ? SY_TCP_MAX_WSCALE : o->wscale;
         c->rcv_wscale = our_wscale(c);
     } else {
         c->snd_wscale = c->rcv_wscale = 0;
     }
-    c->ts_ok = opts && cfg->opt_timestamps && (o->has & SY_OPT_TS);
+    c->ts_ok = opts && cfg->opt_timestamps && (o->has & offered & SY_OPT_TS);
     if (c->ts_ok) {
         c->ts_recent = o->ts_val;
         c->ts_recent_age = now;
     }
-    c->sack_ok = opts && cfg->opt_sack && (o->has & SY_OPT_SACK_PERM);
+    c->sack_ok = opts && cfg->opt_sack && (o->has & offered & SY_OPT_SACK_PERM);
 }
 
 /* The held range containing offset off from RCV.NXT, or a->n. */

@@ -29,7 +29,7 @@ static void seg_info(struct synack_segment_info *si, const struct synack_endpoin
  * followed by `tail` (a send ring's wrap): copied once, straight into the packet. */
 static int send_segment(struct synack_stack *s, struct synack_conn *c, int dev,
                         const struct synack_endpoint *local, const struct synack_endpoint *remote,
-                        const struct sy_tcp *h, const uint8_t *tail, size_t tail_len,
+                        const struct sy_tcp *h, const uint8_t *tail, size_t tail_len, uint8_t ect,
                         synack_time_t now)
 {
     size_t n = sy_tcp_emit_v4_gather(h, tail, tail_len, local->addr.bytes, remote->addr.bytes,
@@ -42,6 +42,7 @@ static int send_segment(struct synack_stack *s, struct synack_conn *c, int dev,
     sy_stack_emit(s, &ev, now);
     /* MUST-48/49: the connection's TOS and TTL; a reply of no connection gets the stack's */
     uint8_t ttl = c ? c->prm.ttl : s->cfg.ip_ttl, tos = c ? c->prm.tos : 0;
+    tos = (uint8_t)((tos & ~3) | ect); /* RFC 3168 §5: the low two bits are the ECN field */
     return sy_ip_output(s, dev, &local->addr, &remote->addr, SY_IPPROTO_TCP, n, ttl, tos, now);
 }
 
@@ -104,6 +105,8 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
 {
     struct synack_stack *s = c->stack;
     bool syn = (flags & SY_TH_SYN) != 0;
+    uint8_t ect;
+    flags |= sy_ecn_flags_out(c, seq, flags, len, &ect);
     struct sy_tcp h = {.sport = c->local.port, .dport = c->remote.port, .seq = seq, .flags = flags};
     if (flags & SY_TH_ACK) {
         h.ack = c->last_ack_sent = c->rcv_nxt;
@@ -111,15 +114,16 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
         if (sy_timer_armed(c, SY_TIMER_DELACK)) sy_timer_set(c, SY_TIMER_DELACK, SYNACK_TIME_NEVER);
     }
     h.wnd = sy_rcv_window_update(c, syn);
-    if (syn)
+    if (syn) {
         sy_opts_for_syn(c, &h.opts, now);
-    else
+        c->syn_opts = h.opts.has;
+    } else
         sy_opts_for_segment(c, &h.opts, now);
     sy_opts_sack_sent(c, &h.opts);
     const uint8_t *tail = NULL;
     size_t tail_len = 0;
     if (len) sy_ring_span(&c->sndbuf, off, len, &h.payload, &h.payload_len, &tail, &tail_len);
-    send_segment(s, c, c->dev, &c->local, &c->remote, &h, tail, tail_len, now);
+    send_segment(s, c, c->dev, &c->local, &c->remote, &h, tail, tail_len, ect, now);
 }
 
 void sy_send_ack_of_fin(struct synack_conn *c, synack_time_t now)
@@ -166,7 +170,7 @@ void sy_send_rst_conn(struct synack_conn *c, enum synack_rst_reason why, synack_
     struct synack_event ev = {.type = SYNACK_EV_RST_SENT, .conn = c, .rst = why};
     seg_info(&ev.seg, &c->local, &c->remote, &h);
     sy_stack_emit(s, &ev, now);
-    send_segment(s, c, c->dev, &c->local, &c->remote, &h, NULL, 0, now);
+    send_segment(s, c, c->dev, &c->local, &c->remote, &h, NULL, 0, SY_ECN_NOT_ECT, now);
 }
 
 void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg, enum synack_rst_reason why,
@@ -187,5 +191,5 @@ void sy_send_rst_reply(struct synack_stack *s, const struct sy_seg *seg, enum sy
     struct synack_event ev = {.type = SYNACK_EV_RST_SENT, .rst = why};
     seg_info(&ev.seg, &seg->dst, &seg->src, &h);
     sy_stack_emit(s, &ev, now);
-    send_segment(s, NULL, seg->dev, &seg->dst, &seg->src, &h, NULL, 0, now);
+    send_segment(s, NULL, seg->dev, &seg->dst, &seg->src, &h, NULL, 0, SY_ECN_NOT_ECT, now);
 }

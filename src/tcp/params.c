@@ -16,7 +16,8 @@ void synack_conn_params_init(const struct synack_stack *s, struct synack_conn_pa
                                      .keepintvl = cfg->keepintvl,
                                      .keepcnt = cfg->keepcnt,
                                      .ttl = cfg->ip_ttl,
-                                     .tos = 0};
+                                     .tos = 0,
+                                     .connect_timeout = cfg->connect_timeout};
 }
 
 int synack_conn_params_check(const struct synack_conn_params *p)

@@ -71,6 +71,35 @@ static void sack_transmit(struct synack_conn *c, synack_time_t now)
     }
 }
 
+/* The window of data after an ECE's cut (RFC 3168 §6.1.2) lasts until SND.UNA passes what had
+ * been sent then. */
+static bool in_cwr(struct synack_conn *c)
+{
+    if (c->cwr && sy_seq_geq(c->snd_una, c->cwr_end)) c->cwr = false;
+    return c->cwr;
+}
+
+/* RFC 3168 §6.1.2: "The indication of congestion should be treated just as a congestion loss in
+ * non-ECN-Capable TCP. That is, the TCP source halves the congestion window "cwnd" and reduces
+ * the slow start threshold "ssthresh"" — the module's answer to a loss, without retransmitting;
+ * not again within the same window of data, nor during fast recovery (already cut). */
+void sy_recovery_on_ece(struct synack_conn *c, synack_time_t now)
+{
+    if (!c->cc.ops || c->in_recovery || in_cwr(c) || c->snd_max == c->snd_una) return;
+    struct sy_cc *cc = cc_of(c);
+    cc->ops->cong_signal(cc, SY_CC_NDUPACK, now);
+    uint32_t mss = sy_opts_payload_mss(c);
+    /* A cut never grows cwnd (after a timeout it may be below the new ssthresh). "If the
+     * congestion window consists of only one MSS ... the sending TCP MUST reset the retransmit
+     * timer on receiving the ECN-Echo packet when the congestion window is one." */
+    if (cc->cwnd <= mss) sy_timer_rtx_arm(c, now);
+    if (cc->cwnd > cc->ssthresh) cc->cwnd = cc->ssthresh;
+    c->cwr = true;
+    c->cwr_end = c->snd_max;
+    c->stack->counters.ecn_reductions++;
+    sy_ecn_reduced(c);
+}
+
 /* RFC 6582 §3.2 step 2 / RFC 6675 §5 step (4): ssthresh from the module, recover = the highest
  * sequence number sent, retransmit the first unacknowledged segment; cwnd = ssthresh + 3*SMSS
  * (NewReno) or ssthresh (SACK, whose pipe already leaves out what was SACKed). */
@@ -78,7 +107,11 @@ static void enter_recovery(struct synack_conn *c, synack_time_t now)
 {
     uint32_t mss = sy_opts_payload_mss(c);
     struct sy_cc *cc = cc_of(c);
-    cc->ops->cong_signal(cc, SY_CC_NDUPACK, now);
+    /* RFC 3168 §6.1.2: "the TCP sender's congestion window should be reduced only once in
+     * response to a series of dropped and/or CE packets from a single window of data". */
+    if (!in_cwr(c)) cc->ops->cong_signal(cc, SY_CC_NDUPACK, now);
+    c->cwr = false;
+    sy_ecn_reduced(c);
     c->recover = c->snd_max;
     c->in_recovery = true;
     c->stack->counters.recoveries++;
@@ -142,7 +175,10 @@ void sy_recovery_on_ack(struct synack_conn *c, uint32_t acked, synack_time_t now
     if (!c->in_recovery) {
         c->dupacks = 0;
         struct sy_cc *cc = cc_of(c);
-        cc->ops->ack_received(cc, acked, now);
+        /* RFC 3168 §6.1.2: "The sending TCP SHOULD NOT increase the congestion window in
+         * response to the receipt of an ECN-Echo ACK packet"; nor, as Linux and FreeBSD, until
+         * the window of data the cut answered is acknowledged. */
+        if (!in_cwr(c)) cc->ops->ack_received(cc, acked, now);
         if (loss_detected(c)) enter_recovery(c, now); /* SACK can tell at once */
         return;
     }
@@ -167,6 +203,8 @@ void sy_recovery_on_rto(struct synack_conn *c, synack_time_t now)
     if (!c->cc.ops || c->snd_max == c->snd_una) return;
     struct sy_cc *cc = cc_of(c);
     cc->ops->cong_signal(cc, SY_CC_RTO, now);
+    c->cwr = false; /* RFC 3168 §6.1.2: a retransmission lost is congestion anew */
+    sy_ecn_reduced(c);
     c->in_recovery = false;
     c->dupacks = 0;
     c->recover = c->snd_max;

@@ -13,6 +13,7 @@ void sy_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_time_t 
     c->rcv_adv = c->rcv_nxt;
     c->rcv_syn = true;
     sy_opts_from_syn(c, &seg->tcp, now);
+    sy_ecn_on_syn(c, seg);
     c->snd_wnd = seg->tcp.wnd; /* RFC 7323 §2.2: unscaled in a SYN */
     c->max_snd_wnd = c->snd_wnd;
     c->snd_wl1 = seg->tcp.seq;

@@ -111,6 +111,12 @@ struct synack_conn {
     bool in_recovery;     /* fast recovery (RFC 6582 §3.2) */
     uint32_t recover;     /* RFC 6582 "recover" / RFC 6675 RecoveryPoint: SND.MAX at entry */
     struct sy_sack_board sb;
+    /* ECN (RFC 3168, ecn.c): what the handshake said, and the echo owed */
+    uint8_t ecn;          /* SY_ECN_F_* */
+    bool cwr;             /* cwnd was cut for congestion in this window of data (§6.1.2) */
+    uint32_t cwr_end;     /* ... which ends when SND.UNA reaches it */
+    uint8_t syn_opts;     /* the options (SY_OPT_*) of the last SYN or SYN,ACK we sent */
+    synack_time_t opened; /* when the open began (the connection-establishment timer) */
     /* keepalive (§3.8.4) and the user timeout (§3.8.3, RFC 5482) */
     unsigned ka_probes;     /* unanswered keepalive probes */
     synack_time_t last_rcv; /* when the peer last sent an acceptable segment */
@@ -137,6 +143,7 @@ struct sy_seg {
     struct sy_tcp tcp;
     uint32_t len; /* SEG.LEN */
     int dev;
+    uint8_t ecn; /* the IP header's ECN field (RFC 3168 §5): SY_ECN_NOT_ECT .. SY_ECN_CE */
 };
 
 /* conn.c — life cycle */
@@ -214,6 +221,33 @@ void sy_rtt_backoff(struct synack_conn *c);
 uint32_t sy_isn(const struct synack_stack *s, const struct synack_endpoint *local,
                 const struct synack_endpoint *remote, synack_time_t now);
 
+/* ecn.c — Explicit Congestion Notification (RFC 3168). The IP ECN field: */
+#define SY_ECN_NOT_ECT 0
+#define SY_ECN_ECT1    1
+#define SY_ECN_ECT0    2
+#define SY_ECN_CE      3
+/* c->ecn: */
+#define SY_ECN_F_SENT_SETUP 0x01 /* we sent an ECN-setup SYN or SYN,ACK */
+#define SY_ECN_F_SENT_PLAIN 0x02 /* we sent a SYN or SYN,ACK that was not */
+#define SY_ECN_F_PEER_SETUP 0x04 /* the peer sent an ECN-setup SYN or SYN,ACK */
+#define SY_ECN_F_PEER_PLAIN 0x08 /* the peer sent a SYN or SYN,ACK that was not */
+#define SY_ECN_F_ECHO       0x10 /* a CE arrived: ECE on our ACKs until the peer's CWR */
+#define SY_ECN_F_CWR_DUE    0x20 /* cwnd was cut: CWR on the next new data segment */
+/* The peer's SYN or SYN,ACK, as recorded by sy_take_syn(). */
+void sy_ecn_on_syn(struct synack_conn *c, const struct sy_seg *seg);
+/* An acceptable segment in a synchronized state (or SYN-RECEIVED): CWR and CE (§6.1.3). */
+void sy_ecn_on_segment(struct synack_conn *c, const struct sy_seg *seg);
+/* An ACK echoing congestion (ECE without SYN) on a connection that sends ECT. */
+bool sy_ecn_echoed(const struct synack_conn *c, const struct sy_seg *seg);
+/* cwnd was cut (ECE, fast retransmit or timeout): the next new data carries CWR (§6.1.2). */
+void sy_ecn_reduced(struct synack_conn *c);
+/* The ECN flags a segment gets and *ect its ECN field: for a SYN what we ask or answer
+ * (§6.1.1), else ECE while echoing, ECT and CWR on new data only (§6.1.4-§6.1.6). */
+uint8_t sy_ecn_flags_out(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t len,
+                         uint8_t *ect);
+/* Whether the connection sets ECT on its data (TCP_INFO's TCPI_OPT_ECN). */
+bool sy_ecn_active(const struct synack_conn *c);
+
 /* options.c — what the handshake negotiates */
 void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);
 void sy_opts_init(struct synack_conn *c);
@@ -278,6 +312,8 @@ bool sy_recovery_is_dupack(const struct synack_conn *c, const struct sy_seg *seg
 void sy_recovery_on_dupack(struct synack_conn *c, synack_time_t now);
 void sy_recovery_on_ack(struct synack_conn *c, uint32_t acked, synack_time_t now);
 void sy_recovery_on_rto(struct synack_conn *c, synack_time_t now);
+/* An ACK with ECE (RFC 3168 §6.1.2): cwnd cut as for a loss, once per window of data. */
+void sy_recovery_on_ece(struct synack_conn *c, synack_time_t now);
 /* Resend from SND.UNA after a retransmission timeout. */
 void sy_output_retransmit(struct synack_conn *c, synack_time_t now);
 /* RFC 9293 §3.8.6.2.2 (receiver SWS avoidance), the one place it lives: the window to offer

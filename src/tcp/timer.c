@@ -113,9 +113,25 @@ static synack_time_t user_deadline(const struct synack_conn *c)
     return c->una_since + ut;
 }
 
+/* FreeBSD's TCP_KEEPINIT: an open not synchronized by then fails, retransmissions or not. The
+ * application may give up sooner than R2 (§3.8.3: "it can close the connection ... sooner"). */
+static synack_time_t open_deadline(const struct synack_conn *c)
+{
+    synack_time_t t = c->prm.connect_timeout;
+    bool opening = c->state == SYNACK_SYN_SENT || c->state == SYNACK_SYN_RECEIVED;
+    return t && opening ? c->opened + t : SYNACK_TIME_NEVER;
+}
+
+/* The earlier of the two deadlines that end a connection whatever the retransmissions. */
+static synack_time_t give_up_deadline(const struct synack_conn *c)
+{
+    synack_time_t ud = user_deadline(c), od = open_deadline(c);
+    return ud < od ? ud : od;
+}
+
 void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now)
 {
-    synack_time_t at = now + c->rtt.rto, ud = user_deadline(c);
+    synack_time_t at = now + c->rtt.rto, ud = give_up_deadline(c);
     sy_timer_set(c, SY_TIMER_RTX, at < ud ? at : (ud > now ? ud : now + 1));
 }
 
@@ -162,7 +178,7 @@ bool sy_conn_give_up(struct synack_conn *c, synack_time_t now)
 /* RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off the timer. */
 static bool rtx_expired(struct synack_conn *c, synack_time_t now)
 {
-    if (c->rtx_count >= rtx_limit(c) || now >= user_deadline(c)) return sy_conn_give_up(c, now);
+    if (c->rtx_count >= rtx_limit(c) || now >= give_up_deadline(c)) return sy_conn_give_up(c, now);
     c->rtx_count++;
     c->stack->counters.retransmits++;
     if (c->snd_una == c->iss) c->syn_rtx = true;

@@ -135,6 +135,8 @@ void sy_open_active(struct synack_conn *c, enum synack_cause why, synack_time_t 
 {
     c->iss = sy_isn(c->stack, &c->local, &c->remote, now);
     c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+    c->ecn = 0;
+    c->opened = now;
     c->stack->counters.conns_opened_active++;
     sy_set_state(c, SYNACK_SYN_SENT, why, now);
     sy_output(c, now);
@@ -338,6 +340,7 @@ int synack_status(const struct synack_conn *c, struct synack_status *st)
                                  .snd_wscale = c->ws_ok ? (int8_t)c->snd_wscale : -1,
                                  .rcv_wscale = c->ws_ok ? (int8_t)c->rcv_wscale : -1,
                                  .sack_permitted = c->sack_ok,
+                                 .ecn = sy_ecn_active(c),
                                  .timestamps = c->ts_ok,
                                  .send_queued = sy_ring_len(&c->sndbuf),
                                  .recv_queued = sy_ring_len(&c->rcvbuf),

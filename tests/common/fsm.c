@@ -34,6 +34,7 @@ static int capture(void *ctx, const uint8_t *pkt, size_t len, synack_time_t now)
     s->ack = t.ack;
     s->wnd = t.wnd;
     s->opts = t.opts;
+    s->ecn = ip.tos & 3;
     s->len = t.payload_len < sizeof(s->data) ? t.payload_len : sizeof(s->data);
     memcpy(s->data, t.payload, s->len);
     return 0;
@@ -97,8 +98,10 @@ size_t fsm_build(const struct fsm *f, const struct sy_tcp *t, uint8_t *pkt, size
     size_t n = sy_tcp_emit_v4(t, f->remote.bytes, f->local.bytes, pkt + SY_IPV4_HDR_LEN,
                               cap - SY_IPV4_HDR_LEN);
     assert_true(n > 0);
-    struct sy_ipv4 ip = {
-        .total_len = (uint16_t)(n + SY_IPV4_HDR_LEN), .ttl = 64, .proto = SY_IPPROTO_TCP};
+    struct sy_ipv4 ip = {.total_len = (uint16_t)(n + SY_IPV4_HDR_LEN),
+                         .ttl = 64,
+                         .tos = f->in_ecn,
+                         .proto = SY_IPPROTO_TCP};
     memcpy(ip.src, f->remote.bytes, 4);
     memcpy(ip.dst, f->local.bytes, 4);
     assert_int_equal(sy_ipv4_emit(&ip, pkt, SY_IPV4_HDR_LEN), SY_IPV4_HDR_LEN);

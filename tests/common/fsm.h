@@ -31,6 +31,7 @@ struct fsm_seg {
     uint16_t wnd;
     struct sy_tcp_opts opts;
     size_t len;
+    uint8_t ecn; /* the IP header's ECN field */
     uint8_t data[1600];
 };
 
@@ -51,6 +52,7 @@ struct fsm {
     uint8_t other[FSM_MAX_OTHER][1600]; /* packets sent that were not TCP, whole, in order */
     size_t other_len[FSM_MAX_OTHER];
     unsigned nother; /* how many such packets (only the first FSM_MAX_OTHER are kept) */
+    uint8_t in_ecn;  /* the ECN field of the packets the peer sends (default 0, not ECT) */
 };
 
 /* A stack with the default config (cfg NULL) or the given one, and no connection. The state

@@ -303,6 +303,62 @@ static void test_timers_open_simultaneous_open_syn_ack_retransmitted(void **stat
     fsm_free(&f);
 }
 
+/* connect_timeout (FreeBSD's TCP_KEEPINIT): the open fails when its time is up, between two
+ * retransmissions and with tries left. */
+static void test_timers_open_connect_timeout_ends_the_open(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    struct synack_conn_params p;
+    synack_conn_params_init(f.st, &p);
+    p.connect_timeout = SYNACK_SEC(5);
+    struct synack_endpoint lo = {f.local, FSM_LPORT}, re = {f.remote, FSM_RPORT};
+    assert_int_equal(synack_connect_with(f.st, &lo, &re, &p, f.now, &f.conn), 0);
+    struct fsm_seg s;
+    assert_true(fsm_pop(&f, &s));
+    f.iss = s.seq;
+    expect_at(&f, SYNACK_SEC(1), SYN, f.iss, 0);
+    expect_at(&f, SYNACK_SEC(3), SYN, f.iss, 0);
+    /* The next retransmission would be at 7 s: the deadline at 5 s comes first. */
+    assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_SEC(5));
+    fsm_at(&f, SYNACK_SEC(5));
+    fsm_expect_none(&f);
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);
+    assert_int_equal(fsm_last_error(&f), -ETIMEDOUT);
+    fsm_free(&f);
+}
+
+/* cfg.syn_rtx_drop_options (FreeBSD's rexmit_drop_options): the third retransmission and later
+ * carry the MSS alone, and a SYN,ACK can then take up none of the others. */
+static void test_timers_open_syn_rtx_drop_options(void **state)
+{
+    (void)state;
+    struct synack_config cfg;
+    synack_config_init(&cfg);
+    cfg.syn_rtx_drop_options = true;
+    struct fsm f;
+    fsm_init(&f, &cfg);
+    struct fsm_seg first = connect_syn(&f);
+    uint8_t all = SY_OPT_MSS | SY_OPT_WSCALE | SY_OPT_SACK_PERM | SY_OPT_TS;
+    assert_int_equal(first.opts.has, all);
+    assert_int_equal(expect_at(&f, SYNACK_SEC(1), SYN, f.iss, 0)->opts.has, all);
+    assert_int_equal(expect_at(&f, SYNACK_SEC(3), SYN, f.iss, 0)->opts.has, all);
+    assert_int_equal(expect_at(&f, SYNACK_SEC(7), SYN, f.iss, 0)->opts.has, SY_OPT_MSS);
+    assert_int_equal(expect_at(&f, SYNACK_SEC(15), SYN, f.iss, 0)->opts.has, SY_OPT_MSS);
+    struct sy_tcp_opts o = {.has = all, .mss = 1460, .wscale = 7, .ts_val = 5};
+    fsm_send_opts(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, 8192, &o, NULL, 0);
+    f.peer_nxt = FSM_PEER_ISS + 1;
+    const struct fsm_seg *ack = fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
+    assert_int_equal(ack->opts.has & SY_OPT_TS, 0);
+    struct synack_status st = fsm_status(&f);
+    assert_int_equal(st.snd_wscale, -1);
+    assert_false(st.timestamps);
+    assert_false(st.sack_permitted);
+    assert_int_equal(st.snd_mss, 1460);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +373,8 @@ int main(void)
         cmocka_unit_test(test_timers_open_default_syn_ack_series),
         cmocka_unit_test(test_timers_open_syn_ack_timer_keeps_schedule_after_peer_syn),
         cmocka_unit_test(test_timers_open_simultaneous_open_syn_ack_retransmitted),
+        cmocka_unit_test(test_timers_open_connect_timeout_ends_the_open),
+        cmocka_unit_test(test_timers_open_syn_rtx_drop_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,6 +62,10 @@ static int field(const struct synack_tcp_info *ti, const char *name, bool state_
         *v = ti->tcpi_retransmits;
     else if (!strcmp(name, "tcpi_backoff"))
         *v = ti->tcpi_backoff;
+    else if (!strcmp(name, "tcpi_snd_cwnd"))
+        *v = ti->tcpi_snd_cwnd;
+    else if (!strcmp(name, "tcpi_snd_ssthresh"))
+        *v = ti->tcpi_snd_ssthresh;
     else if (!strcmp(name, "tcpi_snd_mss"))
         *v = ti->tcpi_snd_mss;
     else if (!strcmp(name, "tcpi_rcv_mss"))

@@ -17,10 +17,9 @@ RULES = [
     (r"IPv6 not yet", "IPv6 not yet"),
     (r"TCP MD5", "TCP MD5 (RFC 2385) not supported"),
     (r"UDP encapsulation", "TCP over UDP (RFC 6951) not supported"),
-    (r"flags: expected S?E", "ECN (RFC 3168) not yet"),
-    (r"expected: S .*<mss 1460> actual",
-     "rexmit_drop_options: FreeBSD's later SYN retransmissions carry the MSS alone; not yet"),
-    (r"TCP_KEEPINIT", "TCP_KEEPINIT (FreeBSD's connection-establishment timer) not yet"),
+    (r"ECN: expected 2, actual 0",
+     "ECN in a simultaneous open after our plain SYN: RFC 3168 6.1.1 says a host that sent a "
+     "non-ECN-setup SYN MUST NOT set ECT on data; FreeBSD does"),
     (r"after the stack started",
      "a sysctl changed mid-script needs a runtime stack knob (not yet)"),
     (r"\((tos|ttl): expected",

@@ -101,6 +101,7 @@ static const struct pd_symbol constants[] = {
     SYM(TCP_INFO),
     SYM(TCP_MD5SIG),
     {"TCP_NOOPT", SYNACK_TCP_NOOPT},
+    {"TCP_KEEPINIT", SYNACK_TCP_KEEPINIT},
     SYM(IP_TOS),
     SYM(IP_TTL),
     SYM(IPV6_TCLASS),

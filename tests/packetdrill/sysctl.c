@@ -129,6 +129,33 @@ static int set_tolerate_ts(struct pd_run *r, long v)
     return 0;
 }
 
+static int set_ecn(struct pd_run *r, long v)
+{
+    if (v < 0 || v > 2) return -1;
+    r->cfg.ecn = (enum synack_ecn)v; /* the same numbering */
+    return 0;
+}
+
+static int set_ecn_retries(struct pd_run *r, long v)
+{
+    if (v < 0) return -1;
+    r->cfg.ecn_syn_retries = (unsigned)v;
+    return 0;
+}
+
+static int set_drop_options(struct pd_run *r, long v)
+{
+    r->cfg.syn_rtx_drop_options = v != 0;
+    return 0;
+}
+
+static int set_keepinit(struct pd_run *r, long ms)
+{
+    if (ms < 0) return -1;
+    r->cfg.connect_timeout = SYNACK_MSEC((synack_time_t)ms);
+    return 0;
+}
+
 #define T "net.inet.tcp."
 static const struct pd_sysctl table[] = {
     {T "rfc1323",
@@ -160,13 +187,16 @@ static const struct pd_sysctl table[] = {
      {NONE, NONE},
      "cfg.ts_tolerate_missing"},
     {T "hostcache.purgenow", PD_SYSCTL_NOOP, NULL, {NONE, NONE}, "synack keeps no host cache"},
-    {T "ecn.maxretries", PD_SYSCTL_NOOP, NULL, {NONE, NONE}, "synack does not negotiate ECN"},
     {T "ecn.enable",
-     PD_SYSCTL_NOT_YET,
-     NULL,
-     {0, 2},
-     "ECN (RFC 3168); 0 and 2 (do not ask for ECN) match synack, which never asks nor "
-     "answers (with 2 FreeBSD answers an ECN-setup SYN)"},
+     PD_SYSCTL_SET,
+     set_ecn,
+     {NONE, NONE},
+     "cfg.ecn (RFC 3168): 0 off, 1 ask in our SYNs and answer, 2 answer only"},
+    {T "ecn.maxretries",
+     PD_SYSCTL_SET,
+     set_ecn_retries,
+     {NONE, NONE},
+     "cfg.ecn_syn_retries: SYN retransmissions that still ask for ECN"},
     {"kern.ipc.maxsockbuf",
      PD_SYSCTL_SET,
      set_maxsockbuf,
@@ -175,21 +205,20 @@ static const struct pd_sysctl table[] = {
     {T "rexmit_slop", PD_SYSCTL_SET, set_rto_slop, {NONE, NONE}, "cfg.rto_slop (ms)"},
     {T "rexmit_min", PD_SYSCTL_SET, set_rto_min, {NONE, NONE}, "cfg.rto_min (ms)"},
     {T "rexmit_drop_options",
-     PD_SYSCTL_NOT_YET,
-     NULL,
-     {0, NONE},
-     "send the third and later SYN retransmissions without options"},
+     PD_SYSCTL_SET,
+     set_drop_options,
+     {NONE, NONE},
+     "cfg.syn_rtx_drop_options: the third and later SYN retransmissions carry the MSS alone"},
     {T "drop_synfin",
      PD_SYSCTL_SET,
      set_drop_synfin,
      {NONE, NONE},
      "cfg.drop_synfin (a SYN with FIN at a listener or in SYN-SENT is dropped)"},
     {T "keepinit",
-     PD_SYSCTL_NOT_YET,
-     NULL,
+     PD_SYSCTL_SET,
+     set_keepinit,
      {NONE, NONE},
-     "a time limit (ms) on connection establishment; synack counts SYN retransmissions "
-     "(cfg.syn_retries)"},
+     "cfg.connect_timeout (ms): an open not established by then fails (TCP_KEEPINIT)"},
     {T "icmp_may_rst",
      PD_SYSCTL_NOT_YET,
      NULL,
