@@ -54,7 +54,8 @@ struct nc {
     struct synack_conn *listener;
     struct nc_conn *conns;
     unsigned next_id, served;
-    bool stdio; /* standard input and output in use (not --echo) */
+    unsigned opened, ecn_opened; /* connections that reached ESTABLISHED; of them, with ECN */
+    bool stdio;                  /* standard input and output in use (not --echo) */
     int fd_flags[2];
     uint8_t in[NC_IOBUF];
     size_t in_len;
@@ -232,11 +233,20 @@ static bool nothing_more_to_send(const struct nc *nc, const struct nc_conn *k)
     return nc->in_eof && k->in_off >= nc->in_len;
 }
 
+/* The handshake is done: whether ECN was agreed on is known from here on (RFC 3168 §6.1.1). */
+static void conn_opened(struct nc *nc, struct nc_conn *k)
+{
+    struct synack_status st;
+    k->open = true;
+    nc->opened++;
+    if (synack_status(k->c, &st) == 0 && st.ecn) nc->ecn_opened++;
+}
+
 /* Serve one connection; true when something moved. May finish (and free) it. */
 static bool conn_serve(struct nc *nc, struct nc_conn *k, synack_time_t now)
 {
     enum synack_state st = synack_conn_state(k->c);
-    if (!k->open && st >= SYNACK_ESTABLISHED) k->open = true;
+    if (!k->open && st >= SYNACK_ESTABLISHED) conn_opened(nc, k);
     if (!k->open && st == SYNACK_CLOSED) {
         int err = synack_conn_error(k->c);
         k->error = err ? err : -ECONNREFUSED;
@@ -540,6 +550,11 @@ static void print_stats(const struct nc *nc)
             (unsigned long long)c->conns_opened_active, (unsigned long long)c->conns_opened_passive,
             (unsigned long long)c->conns_established, (unsigned long long)c->conns_reset,
             (unsigned long long)c->conns_timed_out);
+    fprintf(f,
+            "stack: ECN used by %u of %u connections, CE marks received %llu, window cuts for "
+            "ECN-Echo %llu\n",
+            nc->ecn_opened, nc->opened, (unsigned long long)c->ecn_ce_in,
+            (unsigned long long)c->ecn_reductions);
     for (int i = 0; i < SYNACK_DROP_REASON_COUNT; i++)
         if (c->drops[i])
             fprintf(f, "stack: dropped %llu: %s\n", (unsigned long long)c->drops[i],

@@ -62,6 +62,8 @@ void nc_usage(FILE *f, enum nc_mode mode)
           "  --trace                draw each connection on standard error as it happens, as a\n"
           "                         ladder diagram like synack demo's\n"
           "  --stats                print the stack's and the device's counters at the end\n"
+          "                         (with ECN: connections that used it, CE marks received,\n"
+          "                         window cuts for an ECN-Echo)\n"
           "\nTCP:\n"
           "  --mss N                the MSS we announce (default: the MTU less 40)\n"
           "  --msl DURATION         maximum segment lifetime; TIME-WAIT lasts twice it\n"
@@ -70,6 +72,9 @@ void nc_usage(FILE *f, enum nc_mode mode)
           "  --rcvbuf SIZE          receive buffer of each connection (default 64K)\n"
           "  --cc NAME              congestion control: cubic (default) or newreno\n"
           "  --nodelay              turn Nagle's algorithm off\n"
+          "  --ecn on|off|passive   ECN (RFC 3168): on asks for it in our SYN and agrees when\n"
+          "                         the peer's SYN asks; passive (default) only agrees; off\n"
+          "                         neither. --stats tells whether it was used\n"
           "  --no-sack, --no-timestamps, --no-wscale\n"
           "                         do not offer SACK, timestamps, window scaling\n"
           "  --syn-retries N        SYNs sent again before \"connection timed out\" (default 7,\n"
@@ -188,6 +193,20 @@ static int parse_value_option(int argc, char **argv, int *i, struct nc_opts *o)
     return 0;
 }
 
+/* RFC 3168 §6.1.1: off; on (ask in our SYNs, answer theirs); passive (answer only). */
+static int parse_ecn(const char *v, struct nc_opts *o)
+{
+    if (strcmp(v, "on") == 0)
+        o->cfg.ecn = SYNACK_ECN_ON;
+    else if (strcmp(v, "off") == 0)
+        o->cfg.ecn = SYNACK_ECN_OFF;
+    else if (strcmp(v, "passive") == 0)
+        o->cfg.ecn = SYNACK_ECN_PASSIVE;
+    else
+        return usage_error(o, "--ecn wants on, off or passive, not '%s'", v);
+    return 0;
+}
+
 static int parse_cc(const char *v, struct nc_opts *o)
 {
     if (strcmp(v, "cubic") == 0)
@@ -251,6 +270,8 @@ static int parse_stack_option(int argc, char **argv, int *i, struct nc_opts *o)
             return usage_error(o, "--rcvbuf wants a size from 1 to 1G, not '%s'", v);
     } else if ((v = option_value(argc, argv, i, "--cc"))) {
         return parse_cc(v, o);
+    } else if ((v = option_value(argc, argv, i, "--ecn"))) {
+        return parse_ecn(v, o);
     } else if ((v = option_value(argc, argv, i, "--syn-retries"))) {
         if (!parse_uint(v, 30, &n))
             return usage_error(o, "--syn-retries wants a number from 0 to 30, not '%s'", v);

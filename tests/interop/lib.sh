@@ -425,3 +425,132 @@ it_fins_crossed() {
         $10 != stack && !k { k = 1; kfin = $13 + $15; kack = $14 }
         END { print (s && k && sack == kfin && kack == sfin) ? "yes" : "no" }' "$1.fields"
 }
+
+# --- ECN (RFC 3168) ----------------------------------------------------------------------------
+
+# it_ce_mark: CE marks on the path, both ways, as an AQM would set them instead of dropping:
+# iptables' TOS target rewrites the ECN field of every 20th ECT(0) packet that synack sends (mangle
+# PREROUTING, as it enters the kernel, so synack's pcap still shows ECT(0)) and of every 4th the
+# kernel sends (mangle POSTROUTING; the kernel hands the device segmentation-offload bursts, each
+# one packet to netfilter, and all of a burst's segments get the mark). `--packet 0` marks the
+# first of each. Not-ECT packets are never marked. Rules name the device, so they may come before
+# it exists. A kernel without the ecn, statistic or TOS matches/targets skips the test.
+# (Not `tc ... netem ecn` nor red/fq_codel: these kernels have none of those qdiscs.)
+it_ce_mark() {
+    local chain dir every
+    for chain in PREROUTING POSTROUTING; do
+        if [[ $chain == PREROUTING ]]; then dir=-i every=20; else dir=-o every=4; fi
+        ns iptables -w -t mangle -A "$chain" "$dir" "$IT_TUN" -m ecn --ecn-ip-ect 2 \
+            -m statistic --mode nth --every "$every" --packet 0 -j TOS --set-tos 0x03/0x03 \
+            2>"$IT_DIR/iptables.err" ||
+            it_skip "iptables cannot set CE (needs xt_ecn, xt_statistic and the TOS target): $(head -2 "$IT_DIR/iptables.err")"
+    done
+    it_log "CE marks: every 20th ECT(0) packet from synack, every 4th from the kernel (iptables TOS)"
+}
+
+# it_ce_marked CHAIN: packets the CHAIN's CE rule has marked.
+it_ce_marked() {
+    ns iptables -w -t mangle -nvxL "$1" | awk '/TOS/ { n += $1 } END { print n + 0 }'
+}
+
+# it_check_ecn PCAP ROLE ASK AGREED MARKED: what synack's capture shows of ECN, for one connection.
+#   ROLE    listen or connect (which SYN is synack's)
+#   ASK     1 when synack was told to ask (--ecn on): its SYN has ECE and CWR, else neither
+#   AGREED  1 when ECN must be in use (RFC 3168 §6.1.1): synack's SYN,ACK (listen) has ECE and
+#           not CWR; every data segment synack sends for the first time carries ECT(0), and the
+#           kernel's carry ECT(0) or CE. 0: no ECE/CWR in synack's SYN,ACK, nothing ECT either way
+#   MARKED  1 with it_ce_mark: CE reached synack, synack answered the first with ECE on its next
+#           segment, and both sides sent ECE and CWR; 0: no CE, and no ECE or CWR after the SYNs
+# Always: no SYN from synack is ECT (§6.1.1), nor a pure ACK (§6.1.4) nor a retransmission
+# (§6.1.5: tshark's tcp.analysis.retransmission, with zero-window probes, §6.1.6); synack never
+# sends CE or ECT(1); CWR only on data. Sets ECN_KERNEL_CE (CE-marked data segments that reached
+# synack) and ECN_SYNACK_CWR (synack's segments with CWR), for the caller's cross-checks.
+it_check_ecn() {
+    local pcap=$1 role=$2 ask=$3 agreed=$4 marked=$5
+    tshark -n -r "$pcap" -o tcp.analyze_sequence_numbers:TRUE -d tcp.port==1-65535,data \
+        -Y 'tcp.analysis.retransmission || tcp.analysis.zero_window_probe' -T fields -e frame.number \
+        >"$pcap.rtx" 2>"$pcap.rtx.err" || { it_error "tshark failed on $pcap: $(head -2 "$pcap.rtx.err")"; return 1; }
+    tshark -n -r "$pcap" -o tcp.analyze_sequence_numbers:TRUE -d tcp.port==1-65535,data \
+        -T fields -E separator='|' -e frame.number -e ip.src -e ip.dsfield.ecn -e tcp.flags.syn \
+        -e tcp.flags.ack -e tcp.flags.ece -e tcp.flags.cwr -e tcp.len \
+        >"$pcap.ecn" 2>"$pcap.ecn.err" || { it_error "tshark failed on $pcap: $(head -2 "$pcap.ecn.err")"; return 1; }
+    local out
+    out=$(awk -F'|' -v stack="$IT_STACK" -v role="$role" -v ask="$ask" -v agreed="$agreed" -v marked="$marked" '
+        function set(x) { return x == "1" || x == "True" }
+        function bad(msg) { if (nbad < 10) print "  frame " $1 ": " msg; nbad++ }
+        function yn(x) { return x ? "set" : "clear" }
+        FILENAME == ARGV[1] { rtx[$1] = 1; next }
+        $4 == "" { next } # not TCP (the pings that wait for synack)
+        {
+            syn = set($4); ack = set($5); ece = set($6); cwr = set($7); len = $8 + 0; f = $3 + 0
+            me = $2 == stack; first = len > 0 && !($1 in rtx)
+        }
+        syn && me {
+            if (f) bad("synack SYN" (ack ? ",ACK" : "") " with ECN field " f ", not Not-ECT (RFC 3168 6.1.1)")
+            if (!ack) {
+                syn_s++
+                if (ask ? !(ece && cwr) : ece || cwr) bad("synack SYN: ECE " yn(ece) ", CWR " yn(cwr) "; expected " (ask ? "both (an ECN-setup SYN)" : "neither"))
+            } else {
+                synack_s++
+                if (agreed ? !(ece && !cwr) : ece || cwr) bad("synack SYN,ACK: ECE " yn(ece) ", CWR " yn(cwr) "; expected " (agreed ? "ECE alone (an ECN-setup SYN,ACK)" : "neither"))
+            }
+            next
+        }
+        syn { ksyn = ksyn (ack ? " SYN,ACK" : " SYN") (ece ? "+ECE" : "") (cwr ? "+CWR" : ""); next }
+        me {
+            if (f == 1 || f == 3) bad("synack sent ECN field " f)
+            if (first) {
+                sdata++
+                if (f == 2) sect++
+                if (f != (agreed ? 2 : 0)) bad("synack data with ECN field " f ", expected " (agreed ? "ECT(0) (2)" : "Not-ECT (0)"))
+            } else if (len > 0) {
+                srtx++
+                if (f) bad("synack retransmission or window probe with ECN field " f " (RFC 3168 6.1.5, 6.1.6)")
+            } else {
+                sacks++
+                if (f) bad("synack segment without data with ECN field " f " (RFC 3168 6.1.4)")
+            }
+            if (ece) { sece++; if (!kce) bad("synack ECE before any CE arrived") }
+            if (cwr) { scwr++; if (!len) bad("synack CWR on a segment without data") }
+            if (echo_due) { echo_due = 0; if (!ece) bad("synack segment after the first CE mark without ECE (RFC 3168 6.1.3)") }
+            next
+        }
+        {
+            if (first) {
+                kdata++
+                if (f == 3) { kce++; if (kce == 1) echo_due = 1 }
+                if (agreed ? f < 2 : f != 0) bad("kernel data with ECN field " f ", expected " (agreed ? "ECT(0) or CE" : "Not-ECT"))
+            }
+            if (ece) kece++
+            if (cwr) kcwr++
+        }
+        END {
+            if (role == "connect" && syn_s == 0) print "  no SYN from synack"
+            if (role == "listen" && synack_s == 0) print "  no SYN,ACK from synack"
+            if (sdata == 0 || kdata == 0) print "  no data " (sdata ? "from the kernel" : "from synack")
+            if (marked) {
+                if (!kce) print "  no CE mark reached synack"
+                if (!sece) print "  synack never sent ECE"
+                if (!kece) print "  the kernel never sent ECE (for the CE marks on synack data)"
+                if (!scwr) print "  synack never sent CWR"
+                if (!kcwr) print "  the kernel never sent CWR"
+            } else if (kce + sece + scwr + kece + kcwr) {
+                printf "  ECN signals without CE marking: kernel CE %d ECE %d CWR %d, synack ECE %d CWR %d\n", kce, kece, kcwr, sece, scwr
+            }
+            if (nbad > 10) print "  ... " nbad - 10 " more"
+            printf "summary: kernel%s; synack: %s%d/%d data segments ECT(0), %d retransmitted, %d without data, ECE on %d, CWR on %d; kernel: %d data segments, %d CE, ECE on %d, CWR on %d\n",
+                ksyn, role == "listen" ? "SYN,ACK " (agreed ? "ECE, " : "plain, ") : "SYN " (ask ? "ECE+CWR, " : "plain, "),
+                sect, sdata, srtx, sacks, sece, scwr, kdata, kce, kece, kcwr
+            printf "counts: %d %d\n", kce, scwr
+        }' "$pcap.rtx" "$pcap.ecn") || { it_error "awk failed on the ECN report of $pcap"; return 1; }
+    # shellcheck disable=SC2034 # for the caller
+    read -r ECN_KERNEL_CE ECN_SYNACK_CWR < <(sed -n 's/^counts: //p' <<<"$out")
+    local problems
+    problems=$(grep -vE '^(summary|counts):' <<<"$out")
+    if [[ -n $problems ]]; then
+        it_error "ECN in $pcap:"$'\n'"$problems"
+        return 1
+    fi
+    it_log "ECN in $(basename "$pcap"): $(sed -n 's/^summary: //p' <<<"$out")"
+    return 0
+}
