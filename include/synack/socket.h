@@ -63,6 +63,13 @@ struct synack_sockets_config {
     bool threads;         /* blocking calls sleep on condition variables (see above) */
     unsigned max_sockets; /* descriptors per set (default 1024) */
     int first_fd;         /* the lowest descriptor handed out (default 3, as after stdio) */
+    /* Optional: called when a call made the set's next deadline earlier than the one
+     * synack_sockets_next_deadline() last returned (a send arming a retransmission timer, a
+     * poll with a timeout), so that a driver asleep until that older deadline wakes up and asks
+     * again (write to an eventfd or a pipe, signal a condition variable). It runs with the
+     * set's mutex held: it must not call into the set. */
+    void (*wake)(void *ctx);
+    void *wake_ctx;
 };
 
 struct synack_sockets;

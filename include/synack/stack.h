@@ -16,10 +16,13 @@ enum synack_opt_layout {
     SYNACK_OPTS_BSD,       /* MSS, WS, SACK-perm, TS, each aligned by NOPs; EOL padding
                             * (FreeBSD's tcp_addoptions) */
 };
-/* Settings. synack_config_init() fills the documented defaults. */
 /* ECN negotiation (RFC 3168 §6.1.1); the values of Linux's tcp_ecn and FreeBSD's ecn.enable. */
 enum synack_ecn { SYNACK_ECN_OFF = 0, SYNACK_ECN_ON = 1, SYNACK_ECN_PASSIVE = 2 };
 
+/* The longest connection-establishment limit (connect_timeout): a year. */
+#define SYNACK_CONNECT_TIMEOUT_MAX SYNACK_SEC(365ull * 86400)
+
+/* Settings. synack_config_init() fills the documented defaults. */
 struct synack_config {
     uint64_t seed;     /* secret for ISNs (RFC 6528), the demux hash and ephemeral ports; 0 (the
                         * default) = drawn from the system's random source when the stack is made
@@ -81,7 +84,8 @@ struct synack_config {
     unsigned ecn_syn_retries; /* SYN (and SYN,ACK) retransmissions that still ask for ECN; later
                                * ones do not (RFC 3168 §6.1.1.1; default 1, FreeBSD's
                                * ecn.maxretries) */
-    synack_time_t connect_timeout; /* default for synack_conn_params.connect_timeout (0 = none) */
+    synack_time_t connect_timeout; /* default for synack_conn_params.connect_timeout (0 = none;
+                                    * at most SYNACK_CONNECT_TIMEOUT_MAX) */
     unsigned syn_backlog;          /* half-open connections per listener (default 128) */
     unsigned max_conns;            /* connections per stack, 0 = unlimited */
     uint16_t ephemeral_lo, ephemeral_hi; /* local port range for connect (default 49152-65535) */

@@ -35,7 +35,8 @@ struct synack_sockets {
     pthread_mutex_t mu;    /* threads mode only */
     pthread_cond_t cv;     /* broadcast whenever the stack may have changed */
     struct sy_waiter *waiters;
-    unsigned gen; /* the last generation handed out */
+    unsigned gen;          /* the last generation handed out */
+    synack_time_t told;    /* the deadline next_deadline() last gave the driver */
 };
 
 /* sockets.c */

@@ -12,6 +12,7 @@ struct synack_sockets *synack_sockets_new(struct synack_stack *stack,
     if (!set) return NULL;
     set->stack = stack;
     set->cfg = *cfg;
+    set->told = SYNACK_TIME_NEVER; /* the driver has not asked yet */
     if (set->cfg.max_sockets == 0) set->cfg.max_sockets = 1024;
     if (set->cfg.first_fd <= 0) set->cfg.first_fd = 3;
     set->socks = calloc(set->cfg.max_sockets, sizeof(*set->socks));
@@ -62,9 +63,29 @@ void sy_sock_unlock(struct synack_sockets *set)
     if (set->cfg.threads) pthread_mutex_unlock(&set->mu);
 }
 
+/* The earliest of the stack's timers and the sleepers' deadlines (the lock held). */
+static synack_time_t next_deadline(const struct synack_sockets *set)
+{
+    synack_time_t t = synack_stack_next_deadline(set->stack);
+    for (const struct sy_waiter *w = set->waiters; w; w = w->next)
+        if (w->deadline < t) t = w->deadline;
+    return t;
+}
+
+/* cfg.wake: tell the driver when its sleep would outlast the new deadline. */
+static void driver_check(struct synack_sockets *set)
+{
+    if (!set->cfg.wake) return;
+    synack_time_t t = next_deadline(set);
+    if (t >= set->told) return;
+    set->told = t;
+    set->cfg.wake(set->cfg.wake_ctx);
+}
+
 void sy_sock_wake(struct synack_sockets *set)
 {
     if (set->cfg.threads) pthread_cond_broadcast(&set->cv);
+    driver_check(set);
 }
 
 void synack_sockets_lock(struct synack_sockets *set)
@@ -98,9 +119,7 @@ void synack_sockets_poll(struct synack_sockets *set)
 synack_time_t synack_sockets_next_deadline(struct synack_sockets *set)
 {
     sy_sock_lock(set);
-    synack_time_t t = synack_stack_next_deadline(set->stack);
-    for (const struct sy_waiter *w = set->waiters; w; w = w->next)
-        if (w->deadline < t) t = w->deadline;
+    synack_time_t t = set->told = next_deadline(set);
     sy_sock_unlock(set);
     return t;
 }
@@ -150,6 +169,7 @@ bool sy_sock_wait(struct synack_sockets *set, synack_time_t deadline)
     if (deadline != SYNACK_TIME_NEVER && sy_sock_now(set) >= deadline) return false;
     struct sy_waiter w = {.deadline = deadline, .next = set->waiters};
     set->waiters = &w;
+    driver_check(set);
     pthread_cond_wait(&set->cv, &set->mu);
     struct sy_waiter **p = &set->waiters;
     while (*p != &w)

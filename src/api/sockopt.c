@@ -175,7 +175,7 @@ static int set_int(struct sy_sock *so, struct synack_conn_params *p, int level, 
         return 0;
     case SYNACK_TCP_NOOPT: p->noopt = v != 0; return 0;
     case SYNACK_TCP_KEEPINIT:
-        if (v < 0 || v > 86400 * 365) return -EINVAL;
+        if (v < 0 || (synack_time_t)v * SYNACK_SEC(1) > SYNACK_CONNECT_TIMEOUT_MAX) return -EINVAL;
         p->connect_timeout = (synack_time_t)v * SYNACK_SEC(1);
         return 0;
     default: return -ENOPROTOOPT;

@@ -128,6 +128,8 @@ int synack_config_check(const struct synack_config *cfg, const char **why)
         bad = "opt_layout must be SYNACK_OPTS_LINUX or SYNACK_OPTS_BSD";
     else if ((unsigned)cfg->ecn > SYNACK_ECN_PASSIVE)
         bad = "ecn must be SYNACK_ECN_OFF, SYNACK_ECN_ON or SYNACK_ECN_PASSIVE";
+    else if (cfg->connect_timeout > SYNACK_CONNECT_TIMEOUT_MAX)
+        bad = "connect_timeout must be at most a year (SYNACK_CONNECT_TIMEOUT_MAX)";
     else if (cfg->initial_window == 0)
         bad = "initial_window must be at least one segment";
     else if ((unsigned)cfg->cc >= SYNACK_CC_COUNT)

@@ -110,6 +110,7 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
 {
     struct synack_stack *s = c->stack;
     uint32_t ack = seg->tcp.ack;
+    bool echo = sy_ecn_echo_new(c, seg); /* before SYN-RECEIVED becomes ESTABLISHED */
     if (c->state == SYNACK_SYN_RECEIVED && !ack_syn_received(c, seg, now)) return false;
     /* RFC 5961 §5.2: acceptable only within (SND.UNA - MAX.SND.WND) =< SEG.ACK. */
     if (s->cfg.rfc5961_ack && sy_seq_lt(ack, c->snd_una - c->max_snd_wnd)) {
@@ -128,7 +129,7 @@ bool sy_input_ack(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
     uint32_t wnd_before = c->snd_wnd;
     bool new_sack =
         c->sack_ok && c->cc.ops && sy_sack_update(&c->sb, &seg->tcp.opts, c->snd_una, c->snd_max);
-    if (sy_ecn_echoed(c, seg)) sy_recovery_on_ece(c, now); /* before the ACK may grow cwnd */
+    if (echo) sy_recovery_on_ece(c, now); /* before the ACK may grow cwnd */
     if (sy_seq_lt(c->snd_una, ack)) {
         uint32_t acked = ack - c->snd_una;
         ack_advance(c, seg, now);

@@ -27,6 +27,14 @@ bool sy_ecn_active(const struct synack_conn *c)
 }
 
 /* §6.1.1: an ECN-setup SYN has ECE and CWR set; an ECN-setup SYN-ACK has ECE set, CWR clear. */
+void sy_ecn_on_syn_again(struct synack_conn *c, const struct sy_seg *seg)
+{
+    uint8_t f = seg->tcp.flags;
+    if (c->state == SYNACK_SYN_RECEIVED && (f & (SY_TH_SYN | SY_TH_ACK)) == SY_TH_SYN &&
+        seg->tcp.seq == c->irs)
+        sy_ecn_on_syn(c, seg);
+}
+
 void sy_ecn_on_syn(struct synack_conn *c, const struct sy_seg *seg)
 {
     uint8_t f = seg->tcp.flags;
@@ -61,13 +69,15 @@ uint8_t sy_ecn_flags_out(struct synack_conn *c, uint32_t seq, uint8_t flags, siz
     uint8_t out = 0;
     /* §6.1.3: ECE on every ACK from a CE mark until a segment with CWR arrives. */
     if ((flags & SY_TH_ACK) && (c->ecn & SY_ECN_F_ECHO) && echoes_ce(c)) out |= SY_TH_ECE;
-    /* §6.1.5: no ECT on retransmissions; §6.1.6: nor on window probes. */
+    /* §6.1.5: no ECT on retransmissions; §6.1.6: nor on window probes. (After a probe, SND.MAX
+     * covers its octet: the segment that follows counts as a retransmission; conservative.) */
     if (!sends_ect(c) || len == 0 || sy_seq_lt(seq, c->snd_max) || c->snd_wnd == 0) return out;
     *ect = SY_ECN_ECT0;
     /* §6.1.2: CWR on "the first new data packet sent after the window reduction". */
     if (c->ecn & SY_ECN_F_CWR_DUE) {
         out |= SY_TH_CWR;
-        c->ecn &= (uint8_t)~SY_ECN_F_CWR_DUE;
+        c->ecn = (uint8_t)((c->ecn & ~SY_ECN_F_CWR_DUE) | SY_ECN_F_CWR_SENT);
+        c->ecn_cwr_seq = seq;
     }
     return out;
 }
@@ -78,14 +88,31 @@ void sy_ecn_on_segment(struct synack_conn *c, const struct sy_seg *seg)
     /* §6.1.3: the echo stops at a CWR, and starts again at a CE on the same segment. */
     if (seg->tcp.flags & SY_TH_CWR) c->ecn &= (uint8_t)~SY_ECN_F_ECHO;
     if (seg->ecn == SY_ECN_CE && seg->tcp.payload_len > 0) {
+        /* As Linux: the first mark is acknowledged at once, so that a delayed ACK cannot meet
+         * the CWR of the sender's cut for an earlier mark before it has carried ECE. */
+        if (!(c->ecn & SY_ECN_F_ECHO)) c->ecn |= SY_ECN_F_CE_NEW;
         c->ecn |= SY_ECN_F_ECHO;
         c->stack->counters.ecn_ce_in++;
     }
 }
 
-bool sy_ecn_echoed(const struct synack_conn *c, const struct sy_seg *seg)
+bool sy_ecn_ack_now(struct synack_conn *c)
 {
-    return sends_ect(c) && (seg->tcp.flags & (SY_TH_ECE | SY_TH_SYN)) == SY_TH_ECE;
+    bool now = (c->ecn & SY_ECN_F_CE_NEW) != 0;
+    c->ecn &= (uint8_t)~SY_ECN_F_CE_NEW;
+    return now;
+}
+
+bool sy_ecn_echo_new(struct synack_conn *c, const struct sy_seg *seg)
+{
+    uint32_t ack = seg->tcp.ack;
+    if (!sends_ect(c) || !sy_state_synchronized(c->state)) return false;
+    /* The receiver echoes until our CWR reaches it: ACKs up to that segment say nothing new. */
+    if ((c->ecn & SY_ECN_F_CWR_SENT) && sy_seq_gt(ack, c->ecn_cwr_seq))
+        c->ecn &= (uint8_t)~SY_ECN_F_CWR_SENT;
+    if ((seg->tcp.flags & (SY_TH_ECE | SY_TH_SYN)) != SY_TH_ECE || sy_seq_lt(ack, c->snd_una))
+        return false;
+    return !(c->ecn & (SY_ECN_F_CWR_DUE | SY_ECN_F_CWR_SENT));
 }
 
 void sy_ecn_reduced(struct synack_conn *c)

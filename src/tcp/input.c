@@ -219,6 +219,7 @@ static void trim_syn_before_window(const struct synack_conn *c, struct sy_seg *s
 void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
 {
     if (time_wait_bsd(c, seg, now)) return;
+    sy_ecn_on_syn_again(c, seg);
     trim_old_syn(c, seg);
     enum synack_drop_reason why;
     if (!sy_paws_ok(c, seg, &why, now)) { /* RFC 7323 §5.3 R1 comes before the window (R2) */
@@ -230,7 +231,6 @@ void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_tim
     trim_syn_before_window(c, seg);
     sy_keepalive_on_segment(c, now);
     sy_paws_record(c, seg, now); /* R3 */
-    sy_ecn_on_segment(c, seg);
     if (seg->tcp.flags & SY_TH_RST) {
         check_rst(c, seg, now);
         return;
@@ -243,6 +243,7 @@ void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_tim
         sy_stack_drop(c->stack, c, SYNACK_DROP_NO_ACK, now);
         return;
     }
+    sy_ecn_on_segment(c, seg); /* before the ACK step sends anything: its ECE is due now */
     if (!sy_input_ack(c, seg, now)) return;
     sy_input_text_and_fin(c, seg, now);
 }

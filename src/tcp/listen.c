@@ -132,6 +132,7 @@ void sy_listen_return(struct synack_conn *c, enum synack_cause why, synack_time_
     }
     /* Forget the half-synchronized connection; keep the user's data queued. */
     c->rcv_syn = c->passive = c->syn_rtx = false;
+    c->ecn = 0;
     c->rtx_count = 0;
     sy_rtt_est_init(&c->rtt, c->stack->cfg.rto_initial);
     c->rtt_timing = false;

@@ -77,8 +77,9 @@ void sy_opts_from_syn(struct synack_conn *c, const struct sy_tcp *syn, synack_ti
     if (c->stack->cfg.buf_round_mss && !c->passive) sy_opts_round_buffers(c);
 
     bool opts = !c->prm.noopt; /* TCP_NOOPT: none of the peer's offers is taken up */
-    /* Once we have sent a SYN, only what it offered can be taken up (RFC 7323 §1.3, RFC 2018
-     * §2); the last SYN may have offered less than the settings do. */
+    /* Once we have sent a SYN, only what one of our SYNs offered can be taken up (RFC 7323 §1.3,
+     * RFC 2018 §2): retransmissions may offer less than the settings do (syn_rtx_drop_options),
+     * and the SYN,ACK may answer an earlier one. */
     uint8_t offered = c->passive ? UINT8_MAX : c->syn_opts;
     c->ws_ok = opts && cfg->opt_wscale && (o->has & offered & SY_OPT_WSCALE);
     if (c->ws_ok) {

@@ -116,7 +116,7 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
     h.wnd = sy_rcv_window_update(c, syn);
     if (syn) {
         sy_opts_for_syn(c, &h.opts, now);
-        c->syn_opts = h.opts.has;
+        c->syn_opts |= h.opts.has; /* what any SYN of this open offered */
     } else
         sy_opts_for_segment(c, &h.opts, now);
     sy_opts_sack_sent(c, &h.opts);

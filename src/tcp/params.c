@@ -26,7 +26,9 @@ int synack_conn_params_check(const struct synack_conn_params *p)
         return -EINVAL;
     if (p->mss != 0 && p->mss < 64) return -EINVAL;
     if (p->keepidle == 0 || p->keepintvl == 0 || p->ttl == 0) return -EINVAL;
-    if (p->tos & 3) return -EINVAL; /* the ECN field is TCP's own (RFC 3168 §6.1.1) */
+    if (p->tos & 3) return -EINVAL;
+    if (p->connect_timeout > SYNACK_CONNECT_TIMEOUT_MAX)
+        return -EINVAL; /* the ECN field is TCP's own (RFC 3168 §6.1.1) */
     return 0;
 }
 

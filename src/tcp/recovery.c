@@ -22,6 +22,7 @@ static struct sy_cc *cc_of(struct synack_conn *c)
 void sy_recovery_init(struct synack_conn *c, synack_time_t now)
 {
     c->recover = c->snd_una; /* RFC 6582 §3.2 step 1: recover = ISS at the start */
+    c->ecn_cut = false;
     sy_sack_reset(&c->sb, c->snd_una);
     c->cc.ops = sy_cc_lookup(c->stack->cfg.cc);
     c->cc.ops->init(&c->cc, sy_opts_payload_mss(c), c->stack->cfg.initial_window, now);
@@ -73,10 +74,10 @@ static void sack_transmit(struct synack_conn *c, synack_time_t now)
 
 /* The window of data after an ECE's cut (RFC 3168 §6.1.2) lasts until SND.UNA passes what had
  * been sent then. */
-static bool in_cwr(struct synack_conn *c)
+static bool ecn_cut_window(struct synack_conn *c)
 {
-    if (c->cwr && sy_seq_geq(c->snd_una, c->cwr_end)) c->cwr = false;
-    return c->cwr;
+    if (c->ecn_cut && sy_seq_geq(c->snd_una, c->ecn_cut_end)) c->ecn_cut = false;
+    return c->ecn_cut;
 }
 
 /* RFC 3168 §6.1.2: "The indication of congestion should be treated just as a congestion loss in
@@ -85,7 +86,7 @@ static bool in_cwr(struct synack_conn *c)
  * not again within the same window of data, nor during fast recovery (already cut). */
 void sy_recovery_on_ece(struct synack_conn *c, synack_time_t now)
 {
-    if (!c->cc.ops || c->in_recovery || in_cwr(c) || c->snd_max == c->snd_una) return;
+    if (!c->cc.ops || c->in_recovery || ecn_cut_window(c) || c->snd_max == c->snd_una) return;
     struct sy_cc *cc = cc_of(c);
     cc->ops->cong_signal(cc, SY_CC_NDUPACK, now);
     uint32_t mss = sy_opts_payload_mss(c);
@@ -94,8 +95,8 @@ void sy_recovery_on_ece(struct synack_conn *c, synack_time_t now)
      * timer on receiving the ECN-Echo packet when the congestion window is one." */
     if (cc->cwnd <= mss) sy_timer_rtx_arm(c, now);
     if (cc->cwnd > cc->ssthresh) cc->cwnd = cc->ssthresh;
-    c->cwr = true;
-    c->cwr_end = c->snd_max;
+    c->ecn_cut = true;
+    c->ecn_cut_end = c->snd_max;
     c->stack->counters.ecn_reductions++;
     sy_ecn_reduced(c);
 }
@@ -109,9 +110,11 @@ static void enter_recovery(struct synack_conn *c, synack_time_t now)
     struct sy_cc *cc = cc_of(c);
     /* RFC 3168 §6.1.2: "the TCP sender's congestion window should be reduced only once in
      * response to a series of dropped and/or CE packets from a single window of data". */
-    if (!in_cwr(c)) cc->ops->cong_signal(cc, SY_CC_NDUPACK, now);
-    c->cwr = false;
-    sy_ecn_reduced(c);
+    if (!ecn_cut_window(c)) {
+        cc->ops->cong_signal(cc, SY_CC_NDUPACK, now);
+        sy_ecn_reduced(c);
+    }
+    c->ecn_cut = false;
     c->recover = c->snd_max;
     c->in_recovery = true;
     c->stack->counters.recoveries++;
@@ -178,7 +181,7 @@ void sy_recovery_on_ack(struct synack_conn *c, uint32_t acked, synack_time_t now
         /* RFC 3168 §6.1.2: "The sending TCP SHOULD NOT increase the congestion window in
          * response to the receipt of an ECN-Echo ACK packet"; nor, as Linux and FreeBSD, until
          * the window of data the cut answered is acknowledged. */
-        if (!in_cwr(c)) cc->ops->ack_received(cc, acked, now);
+        if (!ecn_cut_window(c)) cc->ops->ack_received(cc, acked, now);
         if (loss_detected(c)) enter_recovery(c, now); /* SACK can tell at once */
         return;
     }
@@ -203,7 +206,9 @@ void sy_recovery_on_rto(struct synack_conn *c, synack_time_t now)
     if (!c->cc.ops || c->snd_max == c->snd_una) return;
     struct sy_cc *cc = cc_of(c);
     cc->ops->cong_signal(cc, SY_CC_RTO, now);
-    c->cwr = false; /* RFC 3168 §6.1.2: a retransmission lost is congestion anew */
+    /* RFC 3168 §6.1.2: a lost retransmission is congestion anew. The timeout's cut is answered
+     * by a CWR too; the receiver's echoes until then are of what it already answered. */
+    c->ecn_cut = false;
     sy_ecn_reduced(c);
     c->in_recovery = false;
     c->dupacks = 0;

@@ -113,9 +113,10 @@ struct synack_conn {
     struct sy_sack_board sb;
     /* ECN (RFC 3168, ecn.c): what the handshake said, and the echo owed */
     uint8_t ecn;          /* SY_ECN_F_* */
-    bool cwr;             /* cwnd was cut for congestion in this window of data (§6.1.2) */
-    uint32_t cwr_end;     /* ... which ends when SND.UNA reaches it */
-    uint8_t syn_opts;     /* the options (SY_OPT_*) of the last SYN or SYN,ACK we sent */
+    uint32_t ecn_cwr_seq; /* where our last CWR went (SY_ECN_F_CWR_SENT) */
+    bool ecn_cut;         /* cwnd was cut for an ECE: it does not grow in this window of data */
+    uint32_t ecn_cut_end; /* ... which ends when SND.UNA reaches it (RFC 3168 §6.1.2) */
+    uint8_t syn_opts;     /* the options (SY_OPT_*) the SYNs of this open offered */
     synack_time_t opened; /* when the open began (the connection-establishment timer) */
     /* keepalive (§3.8.4) and the user timeout (§3.8.3, RFC 5482) */
     unsigned ka_probes;     /* unanswered keepalive probes */
@@ -233,12 +234,20 @@ uint32_t sy_isn(const struct synack_stack *s, const struct synack_endpoint *loca
 #define SY_ECN_F_PEER_PLAIN 0x08 /* the peer sent a SYN or SYN,ACK that was not */
 #define SY_ECN_F_ECHO       0x10 /* a CE arrived: ECE on our ACKs until the peer's CWR */
 #define SY_ECN_F_CWR_DUE    0x20 /* cwnd was cut: CWR on the next new data segment */
+#define SY_ECN_F_CWR_SENT   0x40 /* a CWR went at ecn_cwr_seq, not yet acknowledged */
+#define SY_ECN_F_CE_NEW     0x80 /* a CE mark started the echo: acknowledge at once */
 /* The peer's SYN or SYN,ACK, as recorded by sy_take_syn(). */
 void sy_ecn_on_syn(struct synack_conn *c, const struct sy_seg *seg);
-/* An acceptable segment in a synchronized state (or SYN-RECEIVED): CWR and CE (§6.1.3). */
+/* A SYN again in SYN-RECEIVED (a retransmission, perhaps without ECN now: §6.1.1.1). */
+void sy_ecn_on_syn_again(struct synack_conn *c, const struct sy_seg *seg);
+/* An acceptable segment with ACK, before the ACK step: CWR and CE (§6.1.3). */
 void sy_ecn_on_segment(struct synack_conn *c, const struct sy_seg *seg);
-/* An ACK echoing congestion (ECE without SYN) on a connection that sends ECT. */
-bool sy_ecn_echoed(const struct synack_conn *c, const struct sy_seg *seg);
+/* Whether a CE mark just started the echo; then the ACK goes at once (clears the note). */
+bool sy_ecn_ack_now(struct synack_conn *c);
+/* Whether this ACK echoes congestion not yet answered: ECE, not on a SYN, from a synchronized
+ * connection that sends ECT, not older than SND.UNA, and sent after our last CWR reached the
+ * peer (until then the echo is of what the cut already answered). Call before the ACK step. */
+bool sy_ecn_echo_new(struct synack_conn *c, const struct sy_seg *seg);
 /* cwnd was cut (ECE, fast retransmit or timeout): the next new data carries CWR (§6.1.2). */
 void sy_ecn_reduced(struct synack_conn *c);
 /* The ECN flags a segment gets and *ect its ECN field: for a SYN what we ask or answer

@@ -172,6 +172,7 @@ void sy_input_text_and_fin(struct synack_conn *c, struct sy_seg *seg, synack_tim
         trim(c, seg);
         seg->tcp.payload_len = 0;
     }
+    if (sy_ecn_ack_now(c) && owed == ACK_DELAYED) owed = ACK_NOW; /* a CE mark: RFC 3168 */
     struct sy_tcp *t = &seg->tcp;
     bool fin = !c->fin_rcvd && (((t->flags & SY_TH_FIN) && t->seq + t->payload_len == c->rcv_nxt) ||
                                 (c->fin_early && c->fin_early_seq == c->rcv_nxt));

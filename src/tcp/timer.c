@@ -169,6 +169,11 @@ static unsigned rtx_limit(const struct synack_conn *c)
 bool sy_conn_give_up(struct synack_conn *c, synack_time_t now)
 {
     c->stack->counters.conns_timed_out++;
+    /* A fully specified passive OPEN's own TCB waits in LISTEN again, as after a RST. */
+    if (c->state == SYNACK_SYN_RECEIVED && c->passive && c->listen_tcb) {
+        sy_listen_return(c, SYNACK_CAUSE_TIMEOUT, now);
+        return false;
+    }
     /* RFC 1122 §4.2.3.9: a soft error seen meanwhile says more than "timed out" (as Linux). */
     if (c->user_ref) sy_conn_error(c, c->soft_error ? c->soft_error : -ETIMEDOUT, now);
     sy_set_state(c, SYNACK_CLOSED, SYNACK_CAUSE_TIMEOUT, now);

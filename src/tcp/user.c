@@ -135,7 +135,7 @@ void sy_open_active(struct synack_conn *c, enum synack_cause why, synack_time_t 
 {
     c->iss = sy_isn(c->stack, &c->local, &c->remote, now);
     c->snd_una = c->snd_nxt = c->snd_max = c->iss;
-    c->ecn = 0;
+    c->ecn = c->syn_opts = 0;
     c->opened = now;
     c->stack->counters.conns_opened_active++;
     sy_set_state(c, SYNACK_SYN_SENT, why, now);

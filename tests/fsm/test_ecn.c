@@ -220,9 +220,10 @@ static void test_ecn_sender_cuts_cwnd_once_per_window(void **state)
     fsm_free(&f);
 }
 
-/* §6.1.2: after a timeout cwnd is one segment; an ECE then does not grow it, and "the sending
- * TCP MUST reset the retransmit timer". */
-static void test_ecn_echo_at_one_segment_restarts_the_timer(void **state)
+/* §6.1.2, once per window: after a timeout (a cut answered by CWR as well) the echoes that
+ * arrive before our CWR has reached the receiver are of congestion already answered; slow start
+ * goes on; an ECE after that CWR cuts again. */
+static void test_ecn_echo_before_cwr_arrives_is_not_new(void **state)
 {
     (void)state;
     struct fsm f;
@@ -232,11 +233,104 @@ static void test_ecn_echo_at_one_segment_restarts_the_timer(void **state)
     fsm_expect_none(&f);
     assert_int_equal(fsm_status(&f).cwnd, MSS);
     fsm_at(&f, f.now + SYNACK_MSEC(10));
-    fsm_send(&f, ACK | ECE, f.peer_nxt, f.iss + 1, NULL, 0);
-    struct synack_status st = fsm_status(&f);
-    assert_int_equal(st.cwnd, MSS);
+    fsm_send(&f, ACK | ECE, f.peer_nxt, f.iss + 1 + 10 * MSS, NULL, 0); /* all of it */
+    assert_int_equal(synack_stack_counters(f.st)->ecn_reductions, 0);
+    assert_int_equal(fsm_status(&f).cwnd, 3 * MSS); /* slow start (RFC 3465: +2 SMSS) */
+    /* New data: CWR on the first segment only. */
+    assert_int_equal(synack_send(f.conn, data, 2 * MSS, f.now), 2 * MSS);
+    uint32_t cwr_seq = f.iss + 1 + 10 * MSS;
+    assert_int_equal(fsm_expect(&f, ACK | CWR, cwr_seq, f.peer_nxt)->ecn, ECT0);
+    assert_int_equal(fsm_expect(&f, ACK | PSH, cwr_seq + MSS, f.peer_nxt)->ecn, ECT0);
+    /* Echoes up to the CWR segment itself (the receiver has not seen it yet): nothing new. */
+    fsm_send(&f, ACK | ECE, f.peer_nxt, cwr_seq, NULL, 0);
+    assert_int_equal(synack_stack_counters(f.st)->ecn_reductions, 0);
+    /* Past it, an echo is of a new mark. */
+    fsm_send(&f, ACK | ECE, f.peer_nxt, cwr_seq + MSS, NULL, 0);
     assert_int_equal(synack_stack_counters(f.st)->ecn_reductions, 1);
-    assert_int_equal(synack_stack_next_deadline(f.st), f.now + st.rto); /* restarted */
+    /* An old ACK with ECE, reordered: nothing. */
+    fsm_send(&f, ACK | ECE, f.peer_nxt, cwr_seq, NULL, 0);
+    assert_int_equal(synack_stack_counters(f.st)->ecn_reductions, 1);
+    fsm_free(&f);
+}
+
+/* Simultaneous open with both SYNs asking: the ECE of the peer's SYN,ACK is the agreement
+ * (§6.1.1), not an echo of congestion; no data has been sent. */
+static void test_ecn_simultaneous_open(void **state)
+{
+    (void)state;
+    struct fsm f;
+    cfg.ecn = SYNACK_ECN_ON;
+    fsm_init(&f, &cfg);
+    struct synack_endpoint lo = {f.local, FSM_LPORT}, re = {f.remote, FSM_RPORT};
+    assert_int_equal(synack_connect(f.st, &lo, &re, f.now, &f.conn), 0);
+    struct fsm_seg syn;
+    assert_true(fsm_pop(&f, &syn));
+    f.iss = syn.seq;
+    fsm_send(&f, SYN | ECE | CWR, FSM_PEER_ISS, 0, NULL, 0); /* the peer's own ECN-setup SYN */
+    f.peer_nxt = FSM_PEER_ISS + 1;
+    fsm_expect(&f, SYN | ACK | ECE, f.iss, f.peer_nxt); /* SYN-RECEIVED: our SYN,ACK agrees */
+    fsm_send(&f, SYN | ACK | ECE, FSM_PEER_ISS, f.iss + 1, NULL, 0); /* and so does its */
+    assert_int_equal(synack_conn_state(f.conn), SYNACK_ESTABLISHED);
+    assert_true(fsm_status(&f).ecn);
+    assert_int_equal(synack_stack_counters(f.st)->ecn_reductions, 0);
+    while (fsm_pop(&f, &syn)) {
+    }
+    assert_int_equal(synack_send(f.conn, data, 100, f.now), 100);
+    assert_int_equal(fsm_expect(&f, ACK | PSH, f.iss + 1, f.peer_nxt)->ecn, ECT0); /* no CWR */
+    fsm_free(&f);
+}
+
+/* §6.1.1: a listener that agreed, then receives the peer's SYN again without ECN (its
+ * §6.1.1.1 fallback), answers without ECN and never sets ECT. */
+static void test_ecn_plain_syn_again_in_syn_received(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, &cfg);
+    fsm_listen(&f);
+    fsm_send(&f, SYN | ECE | CWR, FSM_PEER_ISS, 0, NULL, 0);
+    f.peer_nxt = FSM_PEER_ISS + 1;
+    struct fsm_seg s;
+    assert_true(fsm_pop(&f, &s));
+    assert_int_equal(s.flags, SYN | ACK | ECE);
+    f.iss = s.seq;
+    fsm_send(&f, SYN, FSM_PEER_ISS, 0, NULL, 0); /* the same SYN, plain now */
+    fsm_expect(&f, SYN | ACK, f.iss, f.peer_nxt);
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, NULL, 0);
+    assert_int_equal(synack_accept(f.listener, &f.conn), 0);
+    assert_false(fsm_status(&f).ecn);
+    assert_int_equal(synack_send(f.conn, data, 100, f.now), 100);
+    assert_int_equal(fsm_expect(&f, ACK | PSH, f.iss + 1, f.peer_nxt)->ecn, NOT_ECT);
+    fsm_free(&f);
+}
+
+/* §6.1.3 with delayed ACKs: the first CE mark is acknowledged at once, so that its ECE cannot be
+ * lost to a CWR arriving before the delayed ACK. */
+static void test_ecn_ce_acknowledged_at_once(void **state)
+{
+    (void)state;
+    struct fsm f;
+    cfg.ecn = SYNACK_ECN_ON;
+    cfg.delack_timeout = SYNACK_MSEC(40);
+    fsm_init_delack(&f, &cfg);
+    struct synack_endpoint lo = {f.local, FSM_LPORT}, re = {f.remote, FSM_RPORT};
+    assert_int_equal(synack_connect(f.st, &lo, &re, f.now, &f.conn), 0);
+    struct fsm_seg syn;
+    assert_true(fsm_pop(&f, &syn));
+    f.iss = syn.seq;
+    fsm_send(&f, SYN | ACK | ECE, FSM_PEER_ISS, f.iss + 1, NULL, 0);
+    f.peer_nxt = FSM_PEER_ISS + 1;
+    fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, data, 100); /* not ECT: its ACK is delayed */
+    f.peer_nxt += 100;
+    fsm_expect_none(&f);
+    f.in_ecn = CE;
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, data, 100);
+    f.peer_nxt += 100;
+    fsm_expect(&f, ACK | ECE, f.iss + 1, f.peer_nxt); /* at once, not after 40 ms */
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 1, data, 100); /* marked again, already echoing */
+    f.peer_nxt += 100;
+    fsm_expect_none(&f); /* delayed as usual */
     fsm_free(&f);
 }
 
@@ -281,7 +375,10 @@ int main(void)
         cmocka_unit_test_setup(test_ecn_syn_retransmissions_fall_back, setup),
         cmocka_unit_test_setup(test_ecn_receiver_echoes_ce_until_cwr, setup),
         cmocka_unit_test_setup(test_ecn_sender_cuts_cwnd_once_per_window, setup),
-        cmocka_unit_test_setup(test_ecn_echo_at_one_segment_restarts_the_timer, setup),
+        cmocka_unit_test_setup(test_ecn_echo_before_cwr_arrives_is_not_new, setup),
+        cmocka_unit_test_setup(test_ecn_simultaneous_open, setup),
+        cmocka_unit_test_setup(test_ecn_plain_syn_again_in_syn_received, setup),
+        cmocka_unit_test_setup(test_ecn_ce_acknowledged_at_once, setup),
         cmocka_unit_test_setup(test_ecn_retransmission_not_ect, setup),
         cmocka_unit_test_setup(test_ecn_window_probe_not_ect, setup),
     };

@@ -312,6 +312,8 @@ static void test_timers_open_connect_timeout_ends_the_open(void **state)
     fsm_init(&f, NULL);
     struct synack_conn_params p;
     synack_conn_params_init(f.st, &p);
+    p.connect_timeout = SYNACK_CONNECT_TIMEOUT_MAX + 1; /* refused, not wrapped around */
+    assert_int_equal(synack_conn_params_check(&p), -EINVAL);
     p.connect_timeout = SYNACK_SEC(5);
     struct synack_endpoint lo = {f.local, FSM_LPORT}, re = {f.remote, FSM_RPORT};
     assert_int_equal(synack_connect_with(f.st, &lo, &re, &p, f.now, &f.conn), 0);
@@ -330,7 +332,7 @@ static void test_timers_open_connect_timeout_ends_the_open(void **state)
 }
 
 /* cfg.syn_rtx_drop_options (FreeBSD's rexmit_drop_options): the third retransmission and later
- * carry the MSS alone, and a SYN,ACK can then take up none of the others. */
+ * carry the MSS alone; a SYN,ACK may still answer an earlier SYN, whose options it takes up. */
 static void test_timers_open_syn_rtx_drop_options(void **state)
 {
     (void)state;
@@ -350,12 +352,28 @@ static void test_timers_open_syn_rtx_drop_options(void **state)
     fsm_send_opts(&f, SYN | ACK, FSM_PEER_ISS, f.iss + 1, 8192, &o, NULL, 0);
     f.peer_nxt = FSM_PEER_ISS + 1;
     const struct fsm_seg *ack = fsm_expect(&f, ACK, f.iss + 1, f.peer_nxt);
-    assert_int_equal(ack->opts.has & SY_OPT_TS, 0);
+    assert_int_equal(ack->opts.has & SY_OPT_TS, SY_OPT_TS);
     struct synack_status st = fsm_status(&f);
+    assert_int_equal(st.snd_wscale, 7);
+    assert_true(st.timestamps);
+    assert_true(st.sack_permitted);
+    assert_int_equal(st.snd_mss, 1460);
+    fsm_free(&f);
+    /* With TCP_NOOPT no SYN offered anything: a SYN,ACK's options are not taken up. */
+    fsm_init(&f, &cfg);
+    struct synack_conn_params p;
+    synack_conn_params_init(f.st, &p);
+    p.noopt = true;
+    struct synack_endpoint lo = {f.local, FSM_LPORT}, re = {f.remote, FSM_RPORT};
+    assert_int_equal(synack_connect_with(f.st, &lo, &re, &p, f.now, &f.conn), 0);
+    struct fsm_seg s;
+    assert_true(fsm_pop(&f, &s));
+    assert_int_equal(s.opts.has, 0);
+    fsm_send_opts(&f, SYN | ACK, FSM_PEER_ISS, s.seq + 1, 8192, &o, NULL, 0);
+    st = fsm_status(&f);
     assert_int_equal(st.snd_wscale, -1);
     assert_false(st.timestamps);
     assert_false(st.sack_permitted);
-    assert_int_equal(st.snd_mss, 1460);
     fsm_free(&f);
 }
 

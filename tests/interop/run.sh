@@ -389,15 +389,9 @@ t_ecn() {
     ((cuts > 0)) || it_error "synack never cut its window for an ECN-Echo ($to_kernel of its packets were marked CE)"
     it_log "CE marks set: $to_kernel on synack's data (each one segment), $to_synack kernel bursts; synack cut its window $cuts times and sent CWR on $ECN_SYNACK_CWR segments"
     # Once per window of data (RFC 3168 6.1.2): here, where nothing else signals congestion, at
-    # most one cut per CE mark. Checked only with INTEROP_ECN_STRICT=1 for now: synack also cuts
-    # for an ECE whose ACK is exactly the end of the last cut's window (tests/interop/README.md).
-    if ((cuts > to_kernel)); then
-        if [[ -n ${INTEROP_ECN_STRICT:-} ]]; then
-            it_error "synack cut its window $cuts times for $to_kernel CE marks on its data (RFC 3168 6.1.2: once per window)"
-        else
-            it_log "note: $((cuts - to_kernel)) more cuts than CE marks on synack's data (tolerated; INTEROP_ECN_STRICT=1 fails on it)"
-        fi
-    fi
+    # most one cut per CE mark.
+    ((cuts <= to_kernel)) ||
+        it_error "synack cut its window $cuts times for $to_kernel CE marks on its data (RFC 3168 6.1.2: once per window)"
 }
 
 it_init "$@"

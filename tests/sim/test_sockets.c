@@ -1,12 +1,14 @@
 /* The socket API (include/synack/socket.h) over two stacks on a simulated link: the calls, their
  * errno results as Linux gives them, poll, and blocking calls sleeping in threads mode. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <pthread.h>
@@ -26,15 +28,24 @@ struct fixture {
     struct synack_sockets *s[2];
 };
 
-static struct fixture *setup(bool threads)
+static struct fixture *setup_wake(bool threads, void (*wake)(void *), void *wake_ctx)
 {
     static struct fixture f;
     memset(&f, 0, sizeof f);
     pair_init(&f.p, NULL, SYNACK_MSEC(5));
-    struct synack_sockets_config cfg = {.clock = pair_clock, .clock_ctx = &f.p, .threads = threads};
+    struct synack_sockets_config cfg = {.clock = pair_clock,
+                                        .clock_ctx = &f.p,
+                                        .threads = threads,
+                                        .wake = wake,
+                                        .wake_ctx = wake_ctx};
     for (int i = 0; i < 2; i++)
         f.s[i] = synack_sockets_new(f.p.st[i], &cfg);
     return &f;
+}
+
+static struct fixture *setup(bool threads)
+{
+    return setup_wake(threads, NULL, NULL);
 }
 
 static void teardown(struct fixture *f)
@@ -286,6 +297,38 @@ static bool sleeping(struct synack_sockets *set)
     return any;
 }
 
+/* Wait (yielding) until a thread sleeps in a call of set: bounded by 30 s of real time, not by
+ * a count of yields, which a loaded machine can make last for minutes or end too soon. */
+static bool wait_sleeping(struct synack_sockets *set)
+{
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        if (sleeping(set)) return true;
+        sched_yield();
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while (t.tv_sec - t0.tv_sec < 30);
+    return false;
+}
+
+/* Drive both stacks (holding both sets, as a driver does) in 5 ms steps, up to 100 steps, until
+ * the connection of descriptor fd of set holds at least `bytes` to read or accepts (listener). */
+static bool drive_until(struct fixture *f, struct synack_sockets *set, int fd, size_t bytes)
+{
+    for (int i = 0; i < 100; i++) {
+        synack_sockets_lock(f->s[0]);
+        synack_sockets_lock(f->s[1]);
+        pair_run(&f->p, f->p.now + SYNACK_MSEC(5));
+        struct synack_status st;
+        bool ok = synack_status(sy_sock_get(set, fd)->conn, &st) == 0 &&
+                  (st.state == SYNACK_LISTEN ? st.accept_queued > 0 : st.recv_queued >= bytes);
+        synack_sockets_unlock(f->s[1]); /* wakes the sleeper, which finds what it waits for */
+        synack_sockets_unlock(f->s[0]);
+        if (ok) return true;
+    }
+    return false;
+}
+
 /* Threads mode: blocking calls sleep on the condition variable until the stack, driven by this
  * thread, gives them what they wait for. */
 static void test_socket_blocking_threads(void **state)
@@ -296,21 +339,11 @@ static void test_socket_blocking_threads(void **state)
     struct blocked acc = {.set = f->s[1], .fd = lfd};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, blocking_accept, &acc), 0);
-    for (int i = 0; i < 100000 && !sleeping(f->s[1]); i++)
-        sched_yield();
-    assert_true(sleeping(f->s[1]));
+    assert_true(wait_sleeping(f->s[1]));
     int cfd = synack_socket(f->s[0], AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     struct sockaddr_in to = sin_of(&f->p.addr[1], 8080);
     assert_int_equal(synack_sock_connect(f->s[0], cfd, SA(to), sizeof to), -EINPROGRESS);
-    for (int i = 0; i < 100 && !atomic_load(&acc.done); i++) {
-        synack_sockets_lock(f->s[0]);
-        synack_sockets_lock(f->s[1]);
-        pair_run(&f->p, f->p.now + SYNACK_MSEC(5));
-        synack_sockets_unlock(f->s[1]);
-        synack_sockets_unlock(f->s[0]);
-        for (int k = 0; k < 1000 && !atomic_load(&acc.done); k++)
-            sched_yield();
-    }
+    assert_true(drive_until(f, f->s[1], lfd, 0));
     pthread_join(t, NULL);
     int sfd = atomic_load(&acc.result);
     assert_int_equal(sfd, lfd + 1);
@@ -320,16 +353,9 @@ static void test_socket_blocking_threads(void **state)
     char data[64];
     memset(data, 'a', sizeof data);
     assert_int_equal(synack_sock_send(f->s[0], cfd, data, 20, 0), 20);
-    for (int i = 0; i < 200 && !atomic_load(&rcv.done); i++) {
-        if (i == 20) synack_sock_send(f->s[0], cfd, data, 44, 0);
-        synack_sockets_lock(f->s[0]);
-        synack_sockets_lock(f->s[1]);
-        pair_run(&f->p, f->p.now + SYNACK_MSEC(5));
-        synack_sockets_unlock(f->s[1]);
-        synack_sockets_unlock(f->s[0]);
-        for (int k = 0; k < 1000 && !atomic_load(&rcv.done); k++)
-            sched_yield();
-    }
+    assert_true(wait_sleeping(f->s[1])); /* MSG_WAITALL: asleep with 20 of 64 bytes, or before */
+    assert_int_equal(synack_sock_send(f->s[0], cfd, data, 44, 0), 44);
+    assert_true(drive_until(f, f->s[1], sfd, 64) || atomic_load(&rcv.done));
     pthread_join(t, NULL);
     assert_int_equal(atomic_load(&rcv.result), 64);
     teardown(f);
@@ -345,9 +371,7 @@ static void test_socket_close_while_blocked(void **state)
     struct blocked rcv = {.set = f->s[1], .fd = lfd};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, blocking_accept, &rcv), 0);
-    for (int i = 0; i < 100000 && !sleeping(f->s[1]); i++)
-        sched_yield();
-    assert_true(sleeping(f->s[1]));
+    assert_true(wait_sleeping(f->s[1]));
     assert_int_equal(synack_sock_close(f->s[1], lfd), 0);
     int again = synack_socket(f->s[1], AF_INET, SOCK_STREAM, 0); /* takes the number back */
     assert_int_equal(again, lfd);
@@ -377,6 +401,40 @@ static void test_socket_accepted_inherits_reuseaddr(void **state)
     teardown(f);
 }
 
+static void count_wake(void *ctx)
+{
+    ++*(int *)ctx;
+}
+
+/* cfg.wake: a driver asleep until the deadline it was last given hears of an earlier one made by
+ * a call (the retransmission timer a send arms), and only then. */
+static void test_socket_wake_callback(void **state)
+{
+    (void)state;
+    int wakes = 0;
+    struct fixture *f = setup_wake(true, count_wake, &wakes);
+    int lfd = server(f, 8080), sfd;
+    assert_int_equal(synack_sock_fcntl(f->s[1], lfd, F_SETFL, O_NONBLOCK), 0);
+    int cfd = connected(f, lfd, &sfd);
+    struct synack_sockets *c = f->s[0];
+    assert_true(wakes >= 1); /* the SYN's retransmission timer, before the driver ever asked */
+    wakes = 0;
+    assert_int_equal(synack_sockets_next_deadline(c), SYNACK_TIME_NEVER); /* idle */
+    assert_int_equal(synack_sock_send(c, cfd, "hello", 5, 0), 5);
+    assert_int_equal(wakes, 1); /* the retransmission timer: earlier than "never" */
+    assert_int_equal(synack_sock_send(c, cfd, "again", 5, 0), 5);
+    assert_int_equal(wakes, 1); /* the same timer: nothing new to tell */
+    synack_time_t rto = synack_sockets_next_deadline(c);
+    assert_true(rto > f->p.now && rto != SYNACK_TIME_NEVER);
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(50)); /* delivered and acknowledged */
+    assert_int_equal(wakes, 1);
+    /* The driver still sleeps until rto: a FIN's timer armed now lies later, nothing to tell. */
+    assert_int_equal(synack_sock_close(c, cfd), 0);
+    assert_int_equal(wakes, 1);
+    assert_true(synack_sockets_next_deadline(c) > rto);
+    teardown(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_socket_blocking_threads),
         cmocka_unit_test(test_socket_close_while_blocked),
         cmocka_unit_test(test_socket_accepted_inherits_reuseaddr),
+        cmocka_unit_test(test_socket_wake_callback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
