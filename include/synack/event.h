@@ -25,18 +25,19 @@ enum synack_event_type {
 
 /* Why a state changed. */
 enum synack_cause {
-    SYNACK_CAUSE_USER_OPEN,     /* OPEN (listen or connect) */
-    SYNACK_CAUSE_USER_CLOSE,    /* CLOSE or SHUTDOWN of the sending side */
-    SYNACK_CAUSE_USER_ABORT,    /* ABORT */
-    SYNACK_CAUSE_RCV_SYN,       /* a SYN arrived */
-    SYNACK_CAUSE_RCV_SYNACK,    /* a SYN,ACK arrived */
-    SYNACK_CAUSE_RCV_ACK,       /* an ACK arrived */
-    SYNACK_CAUSE_RCV_FIN,       /* a FIN arrived */
-    SYNACK_CAUSE_RCV_RST,       /* a RST arrived */
-    SYNACK_CAUSE_TIMEOUT,       /* retransmissions gave up */
-    SYNACK_CAUSE_TIME_WAIT_END, /* 2*MSL passed */
-    SYNACK_CAUSE_USER_SEND,     /* SEND on a fully specified passive OPEN (LISTEN -> SYN-SENT) */
-    SYNACK_CAUSE_ICMP,          /* an ICMP hard error while opening (RFC 1122 §4.2.3.9) */
+    SYNACK_CAUSE_USER_OPEN,        /* OPEN (listen or connect) */
+    SYNACK_CAUSE_USER_CLOSE,       /* CLOSE or SHUTDOWN of the sending side */
+    SYNACK_CAUSE_USER_ABORT,       /* ABORT */
+    SYNACK_CAUSE_RCV_SYN,          /* a SYN arrived */
+    SYNACK_CAUSE_RCV_SYNACK,       /* a SYN,ACK arrived */
+    SYNACK_CAUSE_RCV_ACK,          /* an ACK arrived */
+    SYNACK_CAUSE_RCV_FIN,          /* a FIN arrived */
+    SYNACK_CAUSE_RCV_RST,          /* a RST arrived */
+    SYNACK_CAUSE_TIMEOUT,          /* retransmissions gave up */
+    SYNACK_CAUSE_TIME_WAIT_END,    /* 2*MSL passed */
+    SYNACK_CAUSE_USER_SEND,        /* SEND on a fully specified passive OPEN (LISTEN -> SYN-SENT) */
+    SYNACK_CAUSE_ICMP,             /* an ICMP hard error while opening (RFC 1122 §4.2.3.9) */
+    SYNACK_CAUSE_DATA_AFTER_CLOSE, /* new data after CLOSE: reset (§3.6.1, SHLD-3) */
     SYNACK_CAUSE_COUNT
 };
 
@@ -76,19 +77,21 @@ enum synack_drop_reason {
                                  * segment without ACK */
     SYNACK_DROP_ARP_UNRESOLVED, /* a packet whose next hop never answered ARP (or a newer one
                                  * took its place while waiting) */
+    SYNACK_DROP_DATA_AFTER_CLOSE, /* new data after CLOSE: nobody will read it (RST sent) */
     SYNACK_DROP_REASON_COUNT
 };
 
 /* Why a RST was sent; counted per stack. */
 enum synack_rst_reason {
-    SYNACK_RST_NO_CONN,       /* segment for no connection (§3.10.7.1) */
-    SYNACK_RST_LISTEN_ACK,    /* ACK arrived at LISTEN (§3.10.7.2) */
-    SYNACK_RST_SYN_SENT_ACK,  /* unacceptable ACK in SYN-SENT (§3.10.7.3) */
-    SYNACK_RST_BAD_ACK,       /* unacceptable ACK in SYN-RECEIVED (§3.10.7.4) */
-    SYNACK_RST_ABORT,         /* the application aborted (§3.10.5) */
-    SYNACK_RST_CLOSE_UNREAD,  /* closed with unread data (RFC 2525 §2.17) */
-    SYNACK_RST_SYN_IN_WINDOW, /* SYN in a synchronized state, RFC 5961 off (§3.10.7.4) */
-    SYNACK_RST_KEEPALIVE,     /* the peer answered no keepalive (§3.8.4), as Linux */
+    SYNACK_RST_NO_CONN,          /* segment for no connection (§3.10.7.1) */
+    SYNACK_RST_LISTEN_ACK,       /* ACK arrived at LISTEN (§3.10.7.2) */
+    SYNACK_RST_SYN_SENT_ACK,     /* unacceptable ACK in SYN-SENT (§3.10.7.3) */
+    SYNACK_RST_BAD_ACK,          /* unacceptable ACK in SYN-RECEIVED (§3.10.7.4) */
+    SYNACK_RST_ABORT,            /* the application aborted (§3.10.5) */
+    SYNACK_RST_CLOSE_UNREAD,     /* closed with unread data (RFC 2525 §2.17) */
+    SYNACK_RST_SYN_IN_WINDOW,    /* SYN in a synchronized state, RFC 5961 off (§3.10.7.4) */
+    SYNACK_RST_KEEPALIVE,        /* the peer answered no keepalive (§3.8.4), as Linux */
+    SYNACK_RST_DATA_AFTER_CLOSE, /* new data after CLOSE: it would be lost (§3.6.1, SHLD-3) */
     SYNACK_RST_REASON_COUNT
 };
 

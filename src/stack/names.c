@@ -42,12 +42,19 @@ const char *synack_event_type_name(enum synack_event_type t)
 const char *synack_cause_name(enum synack_cause c)
 {
     static const char *const names[SYNACK_CAUSE_COUNT] = {
-        [SYNACK_CAUSE_USER_OPEN] = "open",         [SYNACK_CAUSE_USER_CLOSE] = "close",
-        [SYNACK_CAUSE_USER_ABORT] = "abort",       [SYNACK_CAUSE_RCV_SYN] = "rcv SYN",
-        [SYNACK_CAUSE_RCV_SYNACK] = "rcv SYN,ACK", [SYNACK_CAUSE_RCV_ACK] = "rcv ACK",
-        [SYNACK_CAUSE_RCV_FIN] = "rcv FIN",        [SYNACK_CAUSE_RCV_RST] = "rcv RST",
-        [SYNACK_CAUSE_TIMEOUT] = "timeout",        [SYNACK_CAUSE_TIME_WAIT_END] = "2MSL timeout",
-        [SYNACK_CAUSE_USER_SEND] = "send",         [SYNACK_CAUSE_ICMP] = "icmp",
+        [SYNACK_CAUSE_USER_OPEN] = "open",
+        [SYNACK_CAUSE_USER_CLOSE] = "close",
+        [SYNACK_CAUSE_USER_ABORT] = "abort",
+        [SYNACK_CAUSE_RCV_SYN] = "rcv SYN",
+        [SYNACK_CAUSE_RCV_SYNACK] = "rcv SYN,ACK",
+        [SYNACK_CAUSE_RCV_ACK] = "rcv ACK",
+        [SYNACK_CAUSE_RCV_FIN] = "rcv FIN",
+        [SYNACK_CAUSE_RCV_RST] = "rcv RST",
+        [SYNACK_CAUSE_TIMEOUT] = "timeout",
+        [SYNACK_CAUSE_TIME_WAIT_END] = "2MSL timeout",
+        [SYNACK_CAUSE_USER_SEND] = "send",
+        [SYNACK_CAUSE_ICMP] = "icmp",
+        [SYNACK_CAUSE_DATA_AFTER_CLOSE] = "data after close",
     };
     return (unsigned)c < SYNACK_CAUSE_COUNT ? names[c] : "?";
 }
@@ -83,6 +90,7 @@ const char *synack_drop_reason_name(enum synack_drop_reason r)
         [SYNACK_DROP_LINK] = "link",
         [SYNACK_DROP_TIME_WAIT] = "time_wait",
         [SYNACK_DROP_ARP_UNRESOLVED] = "arp_unresolved",
+        [SYNACK_DROP_DATA_AFTER_CLOSE] = "data_after_close",
         [SYNACK_DROP_NO_BUFFER] = "no_buffer",
     };
     return (unsigned)r < SYNACK_DROP_REASON_COUNT ? names[r] : "?";
@@ -99,6 +107,7 @@ const char *synack_rst_reason_name(enum synack_rst_reason r)
         [SYNACK_RST_CLOSE_UNREAD] = "close_unread",
         [SYNACK_RST_SYN_IN_WINDOW] = "syn_in_window",
         [SYNACK_RST_KEEPALIVE] = "keepalive",
+        [SYNACK_RST_DATA_AFTER_CLOSE] = "data_after_close",
     };
     return (unsigned)r < SYNACK_RST_REASON_COUNT ? names[r] : "?";
 }

@@ -180,6 +180,25 @@ static void trim_old_syn(const struct synack_conn *c, struct sy_seg *seg)
     t->flags &= (uint8_t)~SY_TH_SYN;
 }
 
+/* §3.6.1 (SHLD-3): "if new data is received after CLOSE is called, its TCP implementation
+ * SHOULD send a RST to show that data was lost" — nobody will read it. As Linux and the BSDs,
+ * in reply to the segment (<SEQ=SEG.ACK><CTL=RST>), and the connection is gone. A half-close
+ * (SHUTDOWN) keeps the handle and the data. True when the connection was reset. */
+static bool data_after_close(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now)
+{
+    const struct sy_tcp *t = &seg->tcp;
+    bool closing = c->state == SYNACK_FIN_WAIT_1 || c->state == SYNACK_FIN_WAIT_2;
+    if (c->user_ref || c->parent || !closing || t->payload_len == 0 ||
+        !sy_seq_gt(t->seq + (uint32_t)t->payload_len, c->rcv_nxt))
+        return false;
+    sy_stack_drop(c->stack, c, SYNACK_DROP_DATA_AFTER_CLOSE, now);
+    sy_send_rst_reply(c->stack, seg, SYNACK_RST_DATA_AFTER_CLOSE, now);
+    c->stack->counters.conns_reset++;
+    sy_set_state(c, SYNACK_CLOSED, SYNACK_CAUSE_DATA_AFTER_CLOSE, now);
+    sy_conn_reap(c);
+    return true;
+}
+
 /* cfg.time_wait_bsd, before the RFC pipeline: true when the segment was dealt with. */
 static bool time_wait_bsd(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now)
 {
@@ -245,5 +264,6 @@ void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_tim
     }
     sy_ecn_on_segment(c, seg); /* before the ACK step sends anything: its ECE is due now */
     if (!sy_input_ack(c, seg, now)) return;
+    if (data_after_close(c, seg, now)) return;
     sy_input_text_and_fin(c, seg, now);
 }

@@ -269,6 +269,27 @@ static void test_fin_wait_1_close_finishes_without_the_handle(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: SHLD-3 */
+/* §3.6.1: data after CLOSE while our FIN is still unacknowledged: RST <SEQ=SEG.ACK>, the
+ * connection gone; with the handle kept (SHUTDOWN) the same data is taken (test above). */
+static void test_fin_wait_1_data_after_close_is_reset(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_1(&f);
+    assert_int_equal(synack_close(f.conn, f.now), 0);
+    f.conn = NULL;
+    fsm_send(&f, ACK | PSH, f.peer_nxt, f.iss + 1, "late", 4);
+    const struct fsm_seg *s = fsm_expect(&f, RST, f.iss + 1, 0);
+    assert_int_equal(s->len, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_stack_conn_count(f.st), 0);
+    assert_int_equal(fsm_count_state(&f, SYNACK_CLOSED), 1);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_DATA_AFTER_CLOSE), 1);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_fin_wait_1_syn_gets_challenge_ack),
         cmocka_unit_test(test_fin_wait_1_abort_sends_rst),
         cmocka_unit_test(test_fin_wait_1_close_finishes_without_the_handle),
+        cmocka_unit_test(test_fin_wait_1_data_after_close_is_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

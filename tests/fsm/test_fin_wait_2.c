@@ -208,6 +208,40 @@ static void test_fin_wait_2_orphan_entered_late_still_takes_fin(void **state)
     fsm_free(&f);
 }
 
+/* RFC9293: SHLD-3 */
+/* §3.6.1: new data after CLOSE (the handle released) is answered by <SEQ=SEG.ACK><CTL=RST>, as
+ * Linux and the BSDs, and the connection is gone; a retransmission of data already taken is
+ * only ACKed, and a half-close (SHUTDOWN, handle kept) takes the data (test above). */
+static void test_fin_wait_2_data_after_close_is_reset(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_fin_wait_2(&f);
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 2, "ab", 2);
+    fsm_expect(&f, ACK, f.iss + 2, f.peer_nxt + 2);
+    char buf[4];
+    assert_int_equal(synack_recv(f.conn, buf, sizeof buf, f.now), 2);
+    assert_int_equal(synack_close(f.conn, f.now), 0);
+    f.conn = NULL;
+    fsm_send(&f, ACK, f.peer_nxt, f.iss + 2, "ab", 2); /* old: only ACKed */
+    fsm_expect(&f, ACK, f.iss + 2, f.peer_nxt + 2);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_stack_conn_count(f.st), 1);
+    fsm_send(&f, ACK | PSH, f.peer_nxt + 1, f.iss + 2, "bcd", 3); /* partly new */
+    const struct fsm_seg *s = fsm_expect(&f, RST, f.iss + 2, 0);
+    assert_int_equal(s->len, 0);
+    fsm_expect_none(&f);
+    assert_int_equal(synack_stack_conn_count(f.st), 0);
+    assert_int_equal(fsm_rsts(&f, SYNACK_RST_DATA_AFTER_CLOSE), 1);
+    assert_int_equal(fsm_drops(&f, SYNACK_DROP_DATA_AFTER_CLOSE), 1);
+    const struct synack_event *ev = fsm_last_state_event(&f);
+    assert_non_null(ev);
+    assert_int_equal(ev->new_state, SYNACK_CLOSED);
+    assert_int_equal(ev->cause, SYNACK_CAUSE_DATA_AFTER_CLOSE);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_fin_wait_2_abort_sends_rst),
         cmocka_unit_test(test_fin_wait_2_orphan_times_out_and_is_freed),
         cmocka_unit_test(test_fin_wait_2_orphan_entered_late_still_takes_fin),
+        cmocka_unit_test(test_fin_wait_2_data_after_close_is_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
