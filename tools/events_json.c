@@ -79,6 +79,7 @@ static void event_fields(struct json_obj *o, const struct trace_entry *e)
         if (ev->seg.mss) json_int(o, "mss", ev->seg.mss);
         break;
     case SYNACK_EV_DROP: json_str(o, "reason", synack_drop_reason_name(ev->drop)); break;
+    case SYNACK_EV_URGENT:
     case SYNACK_EV_READABLE:
     case SYNACK_EV_WRITABLE:
     case SYNACK_EV_ACCEPTABLE:

@@ -183,6 +183,7 @@ static void event(struct ladder *l, const struct trace_entry *e)
         snprintf(text, sizeof(text), "ICMP: %s", name ? name : synack_strerror(ev->error));
         break;
     }
+    case SYNACK_EV_URGENT: snprintf(text, sizeof(text), "urgent data"); break;
     case SYNACK_EV_SEGMENT_IN: /* the sender's arrow shows it */
         l->have_last_in[e->side] = true;
         l->last_in_at[e->side] = e->now;

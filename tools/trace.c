@@ -111,6 +111,7 @@ void trace_event(struct trace *t, int side, const struct synack_event *ev)
     case SYNACK_EV_ACCEPTABLE:
     case SYNACK_EV_ERROR:
     case SYNACK_EV_ICMP:
+    case SYNACK_EV_URGENT:
     case SYNACK_EV_DROP:
     case SYNACK_EV_TYPE_COUNT: break;
     }

@@ -66,6 +66,10 @@ int synack_connect_with(struct synack_stack *stack, const struct synack_endpoint
                         synack_time_t now, struct synack_conn **out);
 /* SEND (§3.10.2): queue bytes; returns how many were taken (possibly fewer than len). */
 ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_time_t now);
+/* SEND with the URGENT flag (§3.8.5): the same, and the bytes taken end the urgent data; every
+ * segment before them carries URG with the urgent pointer at the octet after them (RFC 6093),
+ * until they are acknowledged. len 0: -EINVAL. The peer reads them in line. */
+ssize_t synack_send_urgent(struct synack_conn *c, const void *buf, size_t len, synack_time_t now);
 /* RECEIVE (§3.10.3): bytes read; 0 at the peer's FIN (end of stream); -EAGAIN when none yet. */
 /* The same without consuming them (MSG_PEEK). */
 ssize_t synack_peek(struct synack_conn *c, void *buf, size_t len);
@@ -110,9 +114,14 @@ struct synack_status {
     int error;               /* pending error, 0 if none */
     size_t send_space;       /* bytes SEND would take now */
     bool fin_received;       /* the peer's FIN has been received (end of its stream) */
+    uint32_t urgent_unread;  /* octets of urgent data ahead of the reader, in line: the next
+                              * urgent_unread bytes read end the urgent data (some may not have
+                              * arrived yet); 0 when none (§3.10.7.4, SYNACK_EV_URGENT) */
     unsigned accept_queued;  /* a listener's connections waiting for accept */
 };
 int synack_status(const struct synack_conn *c, struct synack_status *out);
+/* The status's urgent_unread alone (cheap; 0 for NULL). */
+uint32_t synack_conn_urgent(const struct synack_conn *c);
 enum synack_state synack_conn_state(const struct synack_conn *c);
 /* Every connection of the stack, listeners and TIME-WAIT included (for netstat-like views):
  * fills up to max handles and returns how many there are. The handles are for STATUS only,

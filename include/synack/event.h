@@ -20,6 +20,8 @@ enum synack_event_type {
     SYNACK_EV_RETRANSMIT,  /* a retransmission timeout fired (seg: what is resent) */
     SYNACK_EV_ICMP,        /* an ICMP error about the connection (error: what it says, as a
                             * negative errno; seg.mss: the new MSS for "fragmentation needed") */
+    SYNACK_EV_URGENT,      /* the peer sent urgent data: once per continuous sequence of it
+                            * (RFC 9293 §3.10.7.4; how much is unread: synack_status) */
     SYNACK_EV_TYPE_COUNT
 };
 

@@ -103,12 +103,18 @@ int synack_sock_accept(struct synack_sockets *set, int fd, struct sockaddr *addr
 int synack_sock_connect(struct synack_sockets *set, int fd, const struct sockaddr *addr,
                         socklen_t len);
 /* flags: MSG_DONTWAIT, MSG_NOSIGNAL (send; no signals are ever raised), MSG_PEEK and MSG_WAITALL
- * (recv). */
+ * (recv). MSG_OOB on send: the data is urgent (RFC 9293 §3.8.5), the urgent pointer after its
+ * last octet. Urgent data arrives in line, as with SO_OOBINLINE on Linux and the BSDs (RFC 6093
+ * §5): recv with MSG_OOB is -EINVAL, a read stops before the urgent mark (the last urgent
+ * octet), synack_sock_atmark() tells when the next octet is the mark, and poll reports POLLPRI
+ * while the mark has arrived and is unread. */
 ssize_t synack_sock_send(struct synack_sockets *set, int fd, const void *buf, size_t len,
                          int flags);
 ssize_t synack_sock_recv(struct synack_sockets *set, int fd, void *buf, size_t len, int flags);
 ssize_t synack_sock_write(struct synack_sockets *set, int fd, const void *buf, size_t len);
 ssize_t synack_sock_read(struct synack_sockets *set, int fd, void *buf, size_t len);
+/* sockatmark(3): 1 when the next octet read is the urgent mark, else 0; -EBADF. */
+int synack_sock_atmark(struct synack_sockets *set, int fd);
 /* how: SHUT_RD, SHUT_WR, SHUT_RDWR. */
 int synack_sock_shutdown(struct synack_sockets *set, int fd, int how);
 /* Releases the descriptor. SO_LINGER with l_linger 0 aborts (RST); with a positive l_linger a
@@ -118,7 +124,7 @@ int synack_sock_close(struct synack_sockets *set, int fd);
  * Options (level, name: value type):
  *   SOL_SOCKET  SO_ERROR (int, read and cleared), SO_TYPE, SO_ACCEPTCONN, SO_RCVBUF, SO_SNDBUF
  *               (int bytes), SO_REUSEADDR, SYNACK_SO_REUSEPORT, SO_KEEPALIVE (int bool),
- *               SO_LINGER (struct linger)
+ *               SO_LINGER (struct linger), SO_OOBINLINE (int bool: always 1; 0 is -EINVAL)
  *   IPPROTO_TCP TCP_NODELAY (int bool), TCP_MAXSEG (int bytes), TCP_KEEPIDLE, TCP_KEEPINTVL
  *               (int seconds), TCP_KEEPCNT (int), SYNACK_TCP_NOOPT (int bool),
  *               SYNACK_TCP_KEEPINIT (int seconds, 0 = no limit but the SYN retransmissions),
@@ -131,10 +137,10 @@ int synack_sock_setsockopt(struct synack_sockets *set, int fd, int level, int na
                            socklen_t len);
 /* F_GETFL (returns O_RDWR plus O_NONBLOCK when set) and F_SETFL (O_NONBLOCK honoured). */
 int synack_sock_fcntl(struct synack_sockets *set, int fd, int cmd, int arg);
-/* Readiness as poll(2): POLLIN, POLLOUT, POLLERR, POLLHUP, SYNACK_POLLRDHUP, POLLNVAL. timeout_ms 0
- * returns at once; otherwise (threads mode) it sleeps until ready or the time has passed on the
- * set's clock, -1 for ever. Without threads it always returns at once, as for 0. Returns the
- * number of descriptors with events. */
+/* Readiness as poll(2): POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, SYNACK_POLLRDHUP, POLLNVAL.
+ * timeout_ms 0 returns at once; otherwise (threads mode) it sleeps until ready or the time has
+ * passed on the set's clock, -1 for ever. Without threads it always returns at once, as for 0.
+ * Returns the number of descriptors with events. */
 int synack_sock_poll(struct synack_sockets *set, struct pollfd *fds, nfds_t nfds, int timeout_ms);
 int synack_sock_getsockname(struct synack_sockets *set, int fd, struct sockaddr *addr,
                             socklen_t *len);

@@ -169,6 +169,7 @@ struct synack_counters {
     uint64_t window_probes;    /* zero-window probes sent (§3.8.6.1) */
     uint64_t ecn_ce_in;        /* data segments that arrived marked CE (RFC 3168 §6.1.3) */
     uint64_t ecn_reductions;   /* cwnd cut in answer to an ECE (RFC 3168 §6.1.2) */
+    uint64_t urgent_in;        /* urgent pointers that moved RCV.UP (RFC 9293 §3.10.7.4) */
     uint64_t icmp_in, icmp_echo_replies; /* ICMP messages taken; echo replies sent */
     uint64_t icmp_errors;                /* ICMP errors acted on for a connection */
     uint64_t pmtu_lowered;               /* MSS lowered by "fragmentation needed" (RFC 1191) */

@@ -20,9 +20,13 @@ static ssize_t send_locked(struct synack_sockets *set, int fd, struct sy_sock *s
     unsigned gen = so->gen;
     if (!so->conn || so->listening) return -ENOTCONN;
     if (so->failed) return -EPIPE;
+    if ((flags & MSG_OOB) && len == 0) return 0; /* nothing to mark urgent: as Linux */
     size_t done = 0;
     for (;;) {
-        ssize_t n = synack_send(so->conn, buf + done, len - done, sy_sock_now(set));
+        /* MSG_OOB: urgent data (RFC 9293 §3.8.5); its end moves with each part taken. */
+        ssize_t n = (flags & MSG_OOB)
+                        ? synack_send_urgent(so->conn, buf + done, len - done, sy_sock_now(set))
+                        : synack_send(so->conn, buf + done, len - done, sy_sock_now(set));
         if (n > 0) done += (size_t)n;
         if (done == len && n >= 0) return (ssize_t)done;
         if (n == -EAGAIN && sy_sock_may_block(set, so, flags)) {
@@ -35,17 +39,30 @@ static ssize_t send_locked(struct synack_sockets *set, int fd, struct sy_sock *s
     }
 }
 
+/* A read stops before the urgent mark, the last octet of urgent data, unless it starts there,
+ * so that sockatmark() finds it (as Linux and the BSDs with SO_OOBINLINE): how many of the
+ * `left` octets wanted may be read now; 0 when the read is at the mark after `done` octets. */
+static size_t before_mark(const struct synack_conn *c, size_t done, size_t left)
+{
+    uint32_t urgent = synack_conn_urgent(c);
+    if (urgent == 1 && done) return 0;
+    return urgent > 1 && left > urgent - 1 ? urgent - 1 : left;
+}
+
 static ssize_t recv_locked(struct synack_sockets *set, int fd, struct sy_sock *so, uint8_t *buf,
                            size_t len, int flags)
 {
     unsigned gen = so->gen;
     if (!so->conn || so->listening) return -ENOTCONN;
+    if (flags & MSG_OOB) return -EINVAL; /* urgent data is read in line (as SO_OOBINLINE) */
     if (so->shut_rd || so->failed) return 0;
     size_t done = 0;
     for (;;) {
+        size_t want = done + before_mark(so->conn, done, len - done);
+        if (want == done && done) return (ssize_t)done; /* at the mark */
         ssize_t n = (flags & MSG_PEEK)
-                        ? synack_peek(so->conn, buf, len)
-                        : synack_recv(so->conn, buf + done, len - done, sy_sock_now(set));
+                        ? synack_peek(so->conn, buf, want)
+                        : synack_recv(so->conn, buf + done, want - done, sy_sock_now(set));
         if (n > 0 && (flags & MSG_PEEK)) return n;
         if (n > 0) done += (size_t)n;
         /* MSG_WAITALL waits for more only while more may come (not at an error or the end) */
@@ -79,6 +96,15 @@ ssize_t synack_sock_recv(struct synack_sockets *set, int fd, void *buf, size_t l
     struct sy_sock *so = sy_sock_get(set, fd);
     ssize_t r = so ? recv_locked(set, fd, so, buf, len, flags) : -EBADF;
     sy_sock_wake(set);
+    sy_sock_unlock(set);
+    return r;
+}
+
+int synack_sock_atmark(struct synack_sockets *set, int fd)
+{
+    sy_sock_lock(set);
+    struct sy_sock *so = sy_sock_get(set, fd);
+    int r = !so ? -EBADF : so->conn && synack_conn_urgent(so->conn) == 1;
     sy_sock_unlock(set);
     return r;
 }

@@ -10,6 +10,8 @@ static short conn_events(const struct sy_sock *so, const struct synack_status *s
     if (st->error) ev |= POLLERR;
     if (st->recv_queued || st->fin_received || so->shut_rd || closed) ev |= POLLIN;
     if (st->fin_received) ev |= SYNACK_POLLRDHUP;
+    /* urgent data of which the mark (its last octet) has arrived and is not yet read */
+    if (st->urgent_unread && st->urgent_unread <= st->recv_queued) ev |= POLLPRI;
     /* Writable once synchronized with room, or when a write would fail at once. */
     bool synced = st->state >= SYNACK_ESTABLISHED && !closed;
     if ((synced && st->send_space > 0) || closed) ev |= POLLOUT;

@@ -27,6 +27,7 @@ static int get_int(struct sy_sock *so, int level, int name, int *v)
         case SO_REUSEADDR: *v = so->reuseaddr; return 0;
         case SYNACK_SO_REUSEPORT: *v = so->reuseport; return 0;
         case SO_KEEPALIVE: *v = p->keepalive; return 0;
+        case SO_OOBINLINE: *v = 1; return 0; /* urgent data is always in line (RFC 6093 §5) */
         default: return -ENOPROTOOPT;
         }
     }
@@ -157,6 +158,7 @@ static int set_int(struct sy_sock *so, struct synack_conn_params *p, int level, 
         case SO_REUSEADDR: so->reuseaddr = v != 0; return 0;
         case SYNACK_SO_REUSEPORT: so->reuseport = v != 0; return 0;
         case SO_KEEPALIVE: p->keepalive = v != 0; return 0;
+        case SO_OOBINLINE: return v ? 0 : -EINVAL; /* no out-of-band byte: RFC 6093 §5 */
         default: return -ENOPROTOOPT;
         }
     }

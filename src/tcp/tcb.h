@@ -117,6 +117,9 @@ struct synack_conn {
     bool ecn_cut;         /* cwnd was cut for an ECE: it does not grow in this window of data */
     uint32_t ecn_cut_end; /* ... which ends when SND.UNA reaches it (RFC 3168 §6.1.2) */
     uint8_t syn_opts;     /* the options (SY_OPT_*) the SYNs of this open offered */
+    /* urgent data (urgent.c): each pointer is the octet after the urgent data (RFC 6093) */
+    bool snd_up_on, rcv_up_on; /* SND.UP / RCV.UP are meaningful: urgent mode */
+    uint32_t snd_up, rcv_up;
     synack_time_t opened; /* when the open began (the connection-establishment timer) */
     /* keepalive (§3.8.4) and the user timeout (§3.8.3, RFC 5482) */
     unsigned ka_probes;     /* unanswered keepalive probes */
@@ -256,6 +259,18 @@ uint8_t sy_ecn_flags_out(struct synack_conn *c, uint32_t seq, uint8_t flags, siz
                          uint8_t *ect);
 /* Whether the connection sets ECT on its data (TCP_INFO's TCPI_OPT_ECN). */
 bool sy_ecn_active(const struct synack_conn *c);
+
+/* urgent.c — the urgent mechanism (§3.8.5, RFC 6093): in line, the pointers after the data */
+/* SEND with the URGENT flag: the queued data up to end (a sequence number) is urgent. */
+void sy_urg_mark_sent(struct synack_conn *c, uint32_t end);
+/* URG and the urgent pointer of a segment at h->seq (§3.10.2: while SND.UP is ahead of it). */
+void sy_urg_out(struct synack_conn *c, struct sy_tcp *h);
+/* §3.10.7.4 sixth: the URG bit of an acceptable segment (ESTABLISHED, FIN-WAIT-1/2). */
+void sy_urg_in(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now);
+/* Urgent octets the application has not read yet, 0 when none. */
+uint32_t sy_urg_unread(const struct synack_conn *c);
+/* After a read: urgent mode ends once the reader is past RCV.UP. */
+void sy_urg_after_read(struct synack_conn *c);
 
 /* options.c — what the handshake negotiates */
 void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);

@@ -1,4 +1,4 @@
-/* tcp — §3.10.7.4 sixth to eighth: URG (not supported: the pointer is ignored, RFC 6093 §5),
+/* tcp — §3.10.7.4 sixth to eighth: URG (urgent.c: the data stays in line, RFC 6093 §5),
  * segment text, and the FIN bit. Text beyond RCV.NXT is held in place in the receive buffer and
  * joins the stream when the hole before it fills; so is a FIN that arrives early. */
 #include "tcp/tcb.h"
@@ -166,6 +166,7 @@ void sy_input_text_and_fin(struct synack_conn *c, struct sy_seg *seg, synack_tim
 {
     enum ack_need owed = ACK_NONE;
     if (takes_text(c->state)) {
+        sy_urg_in(c, seg, now); /* sixth; in the other states "ignore the URG" */
         owed = take_text(c, seg, now);
     } else {
         /* "This should not occur, since a FIN has been received": ignore the text. */

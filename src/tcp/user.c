@@ -154,8 +154,9 @@ int synack_listen_for(struct synack_stack *s, const struct synack_endpoint *loca
     return 0;
 }
 
-/* §3.10.2 SEND. */
-ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_time_t now)
+/* §3.10.2 SEND, with or without the URGENT flag. */
+static ssize_t send_data(struct synack_conn *c, const void *buf, size_t len, bool urgent,
+                         synack_time_t now)
 {
     if (!c || (!buf && len)) return -EINVAL;
     switch (c->state) {
@@ -182,8 +183,21 @@ ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_t
     if (len == 0) return 0;
     size_t n = sy_ring_write(&c->sndbuf, buf, len);
     if (n == 0) return -EAGAIN; /* "insufficient resources": the buffer is full */
+    if (urgent) sy_urg_mark_sent(c, sy_snd_data_seq(c) + (uint32_t)sy_ring_len(&c->sndbuf));
     sy_output(c, now);
     return (ssize_t)n;
+}
+
+ssize_t synack_send(struct synack_conn *c, const void *buf, size_t len, synack_time_t now)
+{
+    return send_data(c, buf, len, false, now);
+}
+
+ssize_t synack_send_urgent(struct synack_conn *c, const void *buf, size_t len, synack_time_t now)
+{
+    /* §3.8.5: "To send an urgent indication, the user must also send at least one data octet." */
+    if (len == 0) return -EINVAL;
+    return send_data(c, buf, len, true, now);
 }
 
 /* §3.8.6.2.2: reading made room; announce it once the window's edge may move. */
@@ -224,6 +238,7 @@ ssize_t synack_recv(struct synack_conn *c, void *buf, size_t len, synack_time_t 
     ssize_t st = recv_state(c);
     if (st <= 0 || len == 0) return st < 0 ? st : 0;
     size_t n = sy_ring_read(&c->rcvbuf, buf, len);
+    sy_urg_after_read(c);
     window_update_after_read(c, now);
     return (ssize_t)n;
 }
@@ -353,8 +368,14 @@ int synack_status(const struct synack_conn *c, struct synack_status *st)
                                  .error = c->error,
                                  .send_space = sy_ring_space(&c->sndbuf),
                                  .fin_received = c->fin_rcvd,
+                                 .urgent_unread = sy_urg_unread(c),
                                  .accept_queued = c->listen ? c->listen->accept_count : 0};
     return 0;
+}
+
+uint32_t synack_conn_urgent(const struct synack_conn *c)
+{
+    return c ? sy_urg_unread(c) : 0;
 }
 
 enum synack_state synack_conn_state(const struct synack_conn *c)

@@ -33,6 +33,7 @@ static int capture(void *ctx, const uint8_t *pkt, size_t len, synack_time_t now)
     s->seq = t.seq;
     s->ack = t.ack;
     s->wnd = t.wnd;
+    s->urp = t.urp;
     s->opts = t.opts;
     s->ecn = ip.tos & 3;
     s->len = t.payload_len < sizeof(s->data) ? t.payload_len : sizeof(s->data);
@@ -121,6 +122,22 @@ void fsm_send_opts(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uin
                        .payload = data,
                        .payload_len = len};
     if (opts) t.opts = *opts;
+    fsm_send_raw(f, pkt, fsm_build(f, &t, pkt, sizeof pkt));
+}
+
+void fsm_send_urgent(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t urp,
+                     const void *data, size_t len)
+{
+    static uint8_t pkt[SY_IPV4_HDR_LEN + 60 + 1600];
+    struct sy_tcp t = {.sport = FSM_RPORT,
+                       .dport = FSM_LPORT,
+                       .seq = seq,
+                       .ack = ack,
+                       .flags = (uint8_t)(flags | SY_TH_URG),
+                       .wnd = FSM_PEER_WND,
+                       .urp = urp,
+                       .payload = data,
+                       .payload_len = len};
     fsm_send_raw(f, pkt, fsm_build(f, &t, pkt, sizeof pkt));
 }
 

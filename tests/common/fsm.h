@@ -29,6 +29,7 @@ struct fsm_seg {
     uint8_t flags;
     uint32_t seq, ack;
     uint16_t wnd;
+    uint16_t urp; /* the urgent pointer field */
     struct sy_tcp_opts opts;
     size_t len;
     uint8_t ecn; /* the IP header's ECN field */
@@ -69,6 +70,9 @@ void fsm_send(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, const vo
               size_t len);
 void fsm_send_opts(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wnd,
                    const struct sy_tcp_opts *opts, const void *data, size_t len);
+/* A segment with the URG bit and urgent pointer urp (RFC 9293 §3.8.5). */
+void fsm_send_urgent(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t urp,
+                     const void *data, size_t len);
 /* Build the IPv4 packet of segment t from the peer's address to the stack's (ports from t) into
  * pkt; returns its length. */
 size_t fsm_build(const struct fsm *f, const struct sy_tcp *t, uint8_t *pkt, size_t cap);

@@ -121,6 +121,7 @@ static const struct pd_symbol constants[] = {
     SYM(SHUT_WR),
     SYM(SHUT_RDWR),
     SYM(POLLIN),
+    SYM(POLLPRI),
     SYM(POLLOUT),
     SYM(POLLERR),
     SYM(POLLHUP),

@@ -33,5 +33,7 @@ int pd_call_setsockopt(struct pd_run *r, const struct pd_syscall *sc, int64_t *r
 /* syscall_io.c: send and write, recv and read (a blocking send goes on from r->pending.done) */
 int pd_call_send(struct pd_run *r, const struct pd_syscall *sc, int64_t *result);
 int pd_call_recv(struct pd_run *r, const struct pd_syscall *sc, int64_t *result);
+/* syscall_poll.c: poll with a timeout of 0 */
+int pd_call_poll(struct pd_run *r, const struct pd_syscall *sc, int64_t *result);
 
 #endif

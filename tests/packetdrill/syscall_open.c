@@ -135,6 +135,7 @@ static const struct pd_call calls[] = {
     {"write", pd_call_send, true},
     {"recv", pd_call_recv, true},
     {"read", pd_call_recv, true},
+    {"poll", pd_call_poll, false},
 };
 
 const struct pd_call *pd_call_find(const char *name)

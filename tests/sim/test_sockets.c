@@ -435,6 +435,46 @@ static void test_socket_wake_callback(void **state)
     teardown(f);
 }
 
+/* RFC9293: MUST-30, MUST-33 */
+/* MSG_OOB sends urgent data; it arrives in line (SO_OOBINLINE, RFC 6093 §5), a read stops before
+ * the mark (its last octet) as on Linux, sockatmark tells when the next octet is the mark, and
+ * poll says POLLPRI until the mark is read. */
+static void test_socket_urgent_data(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(false);
+    int lfd = server(f, 8080), sfd, cfd = connected(f, lfd, &sfd);
+    struct synack_sockets *c = f->s[0], *s = f->s[1];
+    int v = 0, zero = 0;
+    socklen_t len = sizeof v;
+    assert_int_equal(synack_sock_getsockopt(s, sfd, SOL_SOCKET, SO_OOBINLINE, &v, &len), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(synack_sock_setsockopt(s, sfd, SOL_SOCKET, SO_OOBINLINE, &zero, 4), -EINVAL);
+    assert_int_equal(synack_sock_setsockopt(s, sfd, SOL_SOCKET, SO_OOBINLINE, &v, 4), 0);
+    assert_int_equal(synack_sock_send(c, cfd, "abc", 3, 0), 3);
+    assert_int_equal(synack_sock_send(c, cfd, "XY", 2, MSG_OOB), 2);
+    assert_int_equal(synack_sock_send(c, cfd, "de", 2, 0), 2);
+    pair_run(&f->p, f->p.now + SYNACK_MSEC(500)); /* Nagle waits for the delayed ACK of "abc" */
+    struct pollfd pf = {.fd = sfd, .events = POLLIN | POLLPRI};
+    assert_int_equal(synack_sock_poll(s, &pf, 1, 0), 1);
+    assert_int_equal(pf.revents, POLLIN | POLLPRI);
+    char buf[16];
+    assert_int_equal(synack_sock_recv(s, sfd, buf, sizeof buf, MSG_OOB), -EINVAL);
+    assert_int_equal(synack_sock_atmark(s, sfd), 0);
+    assert_int_equal(synack_sock_recv(s, sfd, buf, sizeof buf, MSG_PEEK), 4);
+    assert_int_equal(synack_sock_recv(s, sfd, buf, sizeof buf, MSG_WAITALL), 4);
+    assert_memory_equal(buf, "abcX", 4); /* up to the mark */
+    assert_int_equal(synack_sock_atmark(s, sfd), 1);
+    assert_int_equal(synack_sock_poll(s, &pf, 1, 0), 1);
+    assert_int_equal(pf.revents, POLLIN | POLLPRI);
+    assert_int_equal(synack_sock_recv(s, sfd, buf, sizeof buf, 0), 3);
+    assert_memory_equal(buf, "Yde", 3);
+    assert_int_equal(synack_sock_atmark(s, sfd), 0);
+    assert_int_equal(synack_sock_poll(s, &pf, 1, 0), 0);
+    assert_int_equal(synack_sock_atmark(s, 99), -EBADF);
+    teardown(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_socket_close_while_blocked),
         cmocka_unit_test(test_socket_accepted_inherits_reuseaddr),
         cmocka_unit_test(test_socket_wake_callback),
+        cmocka_unit_test(test_socket_urgent_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
