@@ -74,6 +74,11 @@ static void event_fields(struct json_obj *o, const struct trace_entry *e)
         json_int(o, "seq_raw", ev->seg.seq);
         break;
     case SYNACK_EV_ERROR: error_fields(o, ev->error); break;
+    case SYNACK_EV_DELIVERY_PROBLEM:
+        json_int(o, "seq", e->has_rel ? e->rel_seq : ev->seg.seq);
+        json_int(o, "seq_raw", ev->seg.seq);
+        if (ev->error) error_fields(o, ev->error);
+        break;
     case SYNACK_EV_ICMP:
         error_fields(o, ev->error);
         if (ev->seg.mss) json_int(o, "mss", ev->seg.mss);

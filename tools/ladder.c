@@ -178,6 +178,9 @@ static void event(struct ladder *l, const struct trace_entry *e)
     }
     case SYNACK_EV_DROP: drop_text(text, sizeof(text), l, e); break;
     case SYNACK_EV_RETRANSMIT: snprintf(text, sizeof(text), "retransmission timeout"); break;
+    case SYNACK_EV_DELIVERY_PROBLEM: /* RFC 9293 §3.8.3: R1 reached */
+        snprintf(text, sizeof(text), "delivery problem (R1)");
+        break;
     case SYNACK_EV_ICMP: {
         const char *name = errno_name(ev->error);
         snprintf(text, sizeof(text), "ICMP: %s", name ? name : synack_strerror(ev->error));

@@ -138,6 +138,7 @@ static struct lt_conn *resolve(struct live_trace *lt, const struct synack_event 
     case SYNACK_EV_RETRANSMIT: /* seg holds the sequence number only */
     case SYNACK_EV_STATE:
     case SYNACK_EV_ERROR:
+    case SYNACK_EV_DELIVERY_PROBLEM:
     case SYNACK_EV_ICMP:
     case SYNACK_EV_URGENT: return by_conn(lt, ev->conn);
     case SYNACK_EV_READABLE:

@@ -544,6 +544,8 @@ static void print_stats(const struct nc *nc)
     fprintf(f, "stack: retransmission timeouts %llu, fast retransmits %llu, recoveries %llu\n",
             (unsigned long long)c->retransmits, (unsigned long long)c->fast_retransmits,
             (unsigned long long)c->recoveries);
+    fprintf(f, "stack: negative advice to IP at R1 %llu, of which with nothing to act on %llu\n",
+            (unsigned long long)c->negative_advice, (unsigned long long)c->negative_advice_noop);
     fprintf(f,
             "stack: connections opened %llu active %llu passive, established %llu, reset %llu, "
             "timed out %llu\n",

@@ -110,6 +110,7 @@ void trace_event(struct trace *t, int side, const struct synack_event *ev)
     case SYNACK_EV_WRITABLE:
     case SYNACK_EV_ACCEPTABLE:
     case SYNACK_EV_ERROR:
+    case SYNACK_EV_DELIVERY_PROBLEM: set_relative(t, e, side); break;
     case SYNACK_EV_ICMP:
     case SYNACK_EV_URGENT:
     case SYNACK_EV_DROP:

@@ -108,6 +108,7 @@ static void on_event(void *ctx, const struct synack_event *ev)
         return;
     case SYNACK_EV_STATE: /* not expected while data flows: show it */
     case SYNACK_EV_ERROR:
+    case SYNACK_EV_DELIVERY_PROBLEM:
     case SYNACK_EV_ICMP:
     case SYNACK_EV_URGENT: trace_event(&x->trace, sc->side, ev); return;
     case SYNACK_EV_SEGMENT_IN:

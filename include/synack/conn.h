@@ -34,7 +34,14 @@ struct synack_conn_params {
     uint8_t tos; /* IPv4 TOS byte: Diffserv codepoint (MUST-48); ECN bits are kept clear */
     synack_time_t connect_timeout; /* an open not ESTABLISHED after this fails with ETIMEDOUT,
                                     * whatever the SYN retransmissions left (FreeBSD's
-                                    * TCP_KEEPINIT); 0 = only cfg.syn_retries decides */
+                                    * TCP_KEEPINIT); 0 = only syn_retries decides */
+    /* R2 of RFC 9293 §3.8.3, this connection's (MUST-21); defaults from struct synack_config: */
+    unsigned syn_retries;       /* SYN retransmissions before an open fails (TCP_SYNCNT) */
+    unsigned data_retries;      /* data/FIN retransmissions, or unanswered window probes, before
+                                 * ETIMEDOUT (UINT_MAX: in effect never) */
+    synack_time_t user_timeout; /* unacknowledged data older than this: ETIMEDOUT, whatever the
+                                 * retransmissions left (TCP_USER_TIMEOUT, RFC 5482); 0 = off;
+                                 * at most SYNACK_USER_TIMEOUT_MAX */
 };
 void synack_conn_params_init(const struct synack_stack *stack, struct synack_conn_params *p);
 /* -EINVAL when a value is out of range. */

@@ -22,6 +22,11 @@ enum synack_event_type {
                             * negative errno; seg.mss: the new MSS for "fragmentation needed") */
     SYNACK_EV_URGENT,      /* the peer sent urgent data: once per continuous sequence of it
                             * (RFC 9293 §3.10.7.4; how much is unread: synack_status) */
+    SYNACK_EV_DELIVERY_PROBLEM, /* RFC 9293 §3.8.3 (SHLD-9): retransmissions of one segment
+                                 * reached R1 (cfg.r1_retries) unanswered; the connection goes on
+                                 * until R2. Once per reaching (again only after an ACK of new
+                                 * data). seg.seq: the segment's; seg.flags: SYN for an open;
+                                 * error: the last ICMP soft error seen, 0 if none */
     SYNACK_EV_TYPE_COUNT
 };
 
@@ -126,10 +131,10 @@ struct synack_event {
     struct synack_conn *conn; /* NULL for segments and drops that belong to no connection */
     enum synack_state old_state, new_state;
     enum synack_cause cause;
-    int error;                      /* SYNACK_EV_ERROR */
+    int error;                      /* SYNACK_EV_ERROR, ICMP, DELIVERY_PROBLEM */
     enum synack_drop_reason drop;   /* SYNACK_EV_DROP */
     enum synack_rst_reason rst;     /* SYNACK_EV_RST_SENT */
-    struct synack_segment_info seg; /* SEGMENT_IN/OUT, RST_SENT, RETRANSMIT */
+    struct synack_segment_info seg; /* SEGMENT_IN/OUT, RST_SENT, RETRANSMIT, DELIVERY_PROBLEM */
 };
 
 typedef void (*synack_event_fn)(void *ctx, const struct synack_event *ev);

@@ -36,6 +36,12 @@
 #define SYNACK_POLLRDHUP    0x2000 /* POLLRDHUP: the peer shut down its sending side */
 #define SYNACK_TCP_NOOPT    0x5301 /* send no TCP options at all (FreeBSD's TCP_NOOPT) */
 #define SYNACK_TCP_KEEPINIT 0x5302 /* seconds an open may take (FreeBSD's TCP_KEEPINIT) */
+#ifndef TCP_SYNCNT
+#define TCP_SYNCNT 7 /* Linux's: SYN retransmissions before an open fails */
+#endif
+#ifndef TCP_USER_TIMEOUT
+#define TCP_USER_TIMEOUT 18 /* Linux's (RFC 5482): milliseconds data may wait for its ACK */
+#endif
 
 /* TCP_INFO's answer: the leading fields of Linux's struct tcp_info, in its layout. */
 struct synack_tcp_info {
@@ -128,6 +134,10 @@ int synack_sock_close(struct synack_sockets *set, int fd);
  *   IPPROTO_TCP TCP_NODELAY (int bool), TCP_MAXSEG (int bytes), TCP_KEEPIDLE, TCP_KEEPINTVL
  *               (int seconds), TCP_KEEPCNT (int), SYNACK_TCP_NOOPT (int bool),
  *               SYNACK_TCP_KEEPINIT (int seconds, 0 = no limit but the SYN retransmissions),
+ *               TCP_USER_TIMEOUT (int milliseconds unacknowledged data may wait before
+ *               ETIMEDOUT, 0 = no limit but the retransmissions; negative: -EINVAL),
+ *               TCP_SYNCNT (int SYN retransmissions before ETIMEDOUT, 1 .. 127), the
+ *               connection's R2 (RFC 9293 §3.8.3, MUST-21),
  *               TCP_INFO (struct synack_tcp_info, read only; a shorter buffer gets its start)
  * Unknown options: -ENOPROTOOPT; a short value: -EINVAL.
  */

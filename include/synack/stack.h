@@ -21,6 +21,8 @@ enum synack_ecn { SYNACK_ECN_OFF = 0, SYNACK_ECN_ON = 1, SYNACK_ECN_PASSIVE = 2 
 
 /* The longest connection-establishment limit (connect_timeout): a year. */
 #define SYNACK_CONNECT_TIMEOUT_MAX SYNACK_SEC(365ull * 86400)
+/* The longest user timeout (user_timeout): a year too. */
+#define SYNACK_USER_TIMEOUT_MAX SYNACK_SEC(365ull * 86400)
 
 /* Settings. synack_config_init() fills the documented defaults. */
 struct synack_config {
@@ -36,6 +38,12 @@ struct synack_config {
     unsigned syn_retries;      /* SYN retransmissions before ETIMEDOUT (default 7: >= 3 min) */
     unsigned synack_retries;   /* SYN,ACK retransmissions before giving up (default 5) */
     unsigned data_retries;     /* data/FIN retransmissions before ETIMEDOUT (default 15) */
+    /* RFC 9293 §3.8.3 R1: once this many retransmissions of one segment (SYN, SYN,ACK, data
+     * or FIN) have gone unanswered, each further timeout gives the IP layer negative advice and
+     * the first is reported as SYNACK_EV_DELIVERY_PROBLEM (default 3, as Linux's tcp_retries1
+     * and FreeBSD's TCP_MAXRXTSHIFT / 4; SHLD-10). Reached only below R2 (syn_retries,
+     * synack_retries, data_retries). */
+    unsigned r1_retries;
     synack_time_t fin_wait_2_timeout;  /* a closed handle's FIN-WAIT-2 ends after this (default
                                         * 60 s, as Linux's tcp_fin_timeout); 0 = wait forever */
     uint32_t sndbuf;                   /* send buffer per connection in bytes (default 64 KiB) */
@@ -100,7 +108,8 @@ struct synack_config {
     synack_time_t keepidle;       /* idle time before the first keepalive (default 2 h) */
     synack_time_t keepintvl;      /* between keepalives (default 75 s) */
     unsigned keepcnt;             /* unanswered keepalives before ETIMEDOUT (default 9) */
-    synack_time_t user_timeout;   /* unacknowledged data older than this: ETIMEDOUT (0 = off) */
+    synack_time_t user_timeout;   /* unacknowledged data older than this: ETIMEDOUT (0 = off);
+                                   * default for synack_conn_params.user_timeout */
 };
 
 void synack_config_init(struct synack_config *cfg);
@@ -175,6 +184,10 @@ struct synack_counters {
     uint64_t pmtu_lowered;               /* MSS lowered by "fragmentation needed" (RFC 1191) */
     uint64_t ip_reassembled, ip_fragments_out; /* datagrams put together; fragments sent */
     uint64_t arp_requests, arp_replies;        /* ARP sent (RFC 826) */
+    /* RFC 9293 §3.8.3 (MUST-20): negative advice TCP gave IP at R1, and how much of it found
+     * nothing to act on (a device without a link layer, or a next hop not cached or already in
+     * question); the rest put the next hop's ARP entry in question (RFC 1122 §2.3.2.1). */
+    uint64_t negative_advice, negative_advice_noop;
     uint64_t conns_opened_active, conns_opened_passive;
     uint64_t conns_established, conns_reset, conns_timed_out;
     uint64_t drops[SYNACK_DROP_REASON_COUNT];

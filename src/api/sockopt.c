@@ -1,5 +1,6 @@
 /* api — socket options (get/setsockopt) and fcntl. */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "api/sock.h"
@@ -47,6 +48,11 @@ static int get_int(struct sy_sock *so, int level, int name, int *v)
     case TCP_KEEPCNT: *v = (int)p->keepcnt; return 0;
     case SYNACK_TCP_NOOPT: *v = p->noopt; return 0;
     case SYNACK_TCP_KEEPINIT: *v = (int)(p->connect_timeout / SYNACK_SEC(1)); return 0;
+    case TCP_USER_TIMEOUT: /* a stack default may exceed what an int of milliseconds holds */
+        *v = p->user_timeout / SYNACK_MSEC(1) > INT_MAX ? INT_MAX
+                                                        : (int)(p->user_timeout / SYNACK_MSEC(1));
+        return 0;
+    case TCP_SYNCNT: *v = (int)p->syn_retries; return 0;
     default: return -ENOPROTOOPT;
     }
 }
@@ -179,6 +185,14 @@ static int set_int(struct sy_sock *so, struct synack_conn_params *p, int level, 
     case SYNACK_TCP_KEEPINIT:
         if (v < 0 || (synack_time_t)v * SYNACK_SEC(1) > SYNACK_CONNECT_TIMEOUT_MAX) return -EINVAL;
         p->connect_timeout = (synack_time_t)v * SYNACK_SEC(1);
+        return 0;
+    case TCP_USER_TIMEOUT: /* R2 in milliseconds (RFC 9293 §3.8.3 MUST-21); 0 off, as Linux */
+        if (v < 0) return -EINVAL;
+        p->user_timeout = SYNACK_MSEC((synack_time_t)v);
+        return 0;
+    case TCP_SYNCNT: /* R2 of a SYN: 1 .. 127 as Linux (MAX_TCP_SYNCNT) */
+        if (v < 1 || v > 127) return -EINVAL;
+        p->syn_retries = (unsigned)v;
         return 0;
     default: return -ENOPROTOOPT;
     }

@@ -1,7 +1,9 @@
 /* ip — ARP (RFC 826) for IPv4 over Ethernet, and the neighbour cache (RFC 1122 §2.3.2). A packet
  * for an address not yet resolved waits in its entry (the latest one, RFC 1122 §2.3.2.2) while a
  * broadcast request is repeated every second, three times at most; then it is dropped (TCP sends
- * again later). A resolved entry is trusted for 60 s (RFC 1122 §2.3.2.1), then asked again. */
+ * again later). A resolved entry is trusted for 60 s (RFC 1122 §2.3.2.1), then asked again.
+ * TCP's negative advice (RFC 1122 §3.3.1.4) puts a resolved entry in question: still used, it is
+ * polled by unicast requests (§2.3.2.1) and forgotten when three go unanswered. */
 #include "ip/arp.h"
 
 #include <errno.h>
@@ -98,6 +100,8 @@ static int send_arp(struct synack_stack *s, int dev, uint16_t op, const uint8_t 
     return send_frame(s, dev, to, SY_ETH_TYPE_ARP, frame + SY_ETH_HDR_LEN, SY_ARP_LEN, now);
 }
 
+/* A request for the entry's address: broadcast while it is being resolved, to the address we
+ * hold while it is in question (RFC 1122 §2.3.2.1 "unicast poll"). */
 static int request(struct synack_stack *s, struct sy_arp_entry *e, synack_time_t now)
 {
     const struct synack_addr *me = addr_on(s, e->dev);
@@ -105,14 +109,26 @@ static int request(struct synack_stack *s, struct sy_arp_entry *e, synack_time_t
     e->tries++;
     e->expires = now + SY_ARP_RETRY;
     if (!me) return -EADDRNOTAVAIL;
-    return send_arp(s, e->dev, SY_ARP_REQUEST, me->bytes, unknown, e->ip, broadcast, now);
+    const uint8_t *to = e->state == SY_ARP_PROBE ? e->mac : broadcast;
+    return send_arp(s, e->dev, SY_ARP_REQUEST, me->bytes, unknown, e->ip, to, now);
+}
+
+bool sy_arp_negative_advice(struct synack_stack *s, int dev, const uint8_t next_hop[4],
+                            synack_time_t now)
+{
+    struct sy_arp_entry *e = find(&s->arp, dev, next_hop);
+    if (!e || e->state != SY_ARP_REACHABLE) return false;
+    e->state = SY_ARP_PROBE;
+    e->tries = 0;
+    request(s, e, now);
+    return true;
 }
 
 int sy_arp_output(struct synack_stack *s, int dev, const uint8_t next_hop[4], uint8_t *pkt,
                   size_t len, synack_time_t now)
 {
     struct sy_arp_entry *e = find(&s->arp, dev, next_hop);
-    if (e && e->state == SY_ARP_REACHABLE)
+    if (e && (e->state == SY_ARP_REACHABLE || e->state == SY_ARP_PROBE))
         return send_frame(s, dev, e->mac, SY_ETH_TYPE_IPV4, pkt, len, now);
     uint8_t *copy = malloc(len ? len : 1);
     if (!copy) return -ENOMEM;
@@ -180,6 +196,7 @@ void sy_arp_expire(struct synack_stack *s, synack_time_t now)
         if (e->state == SY_ARP_REACHABLE) {
             forget(e); /* the next packet asks again */
         } else if (e->tries >= SY_ARP_TRIES) {
+            /* unresolved: its packet is lost; in question: the next packet asks by broadcast */
             if (e->pending) sy_stack_drop(s, NULL, SYNACK_DROP_ARP_UNRESOLVED, now);
             forget(e);
         } else {

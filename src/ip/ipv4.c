@@ -137,6 +137,20 @@ int sy_ip_output_tx(struct synack_stack *s, int dev, const struct synack_addr *s
     return 0;
 }
 
+bool sy_ip_negative_advice(struct synack_stack *s, int dev, const struct synack_addr *dst,
+                           synack_time_t now)
+{
+    s->counters.negative_advice++;
+    bool done = false;
+    if (dev >= 0 && dev < s->ndevs && s->devs[dev].ether && dst->family == SYNACK_AF_INET) {
+        uint8_t hop[4];
+        next_hop(s, dev, dst, hop);
+        done = sy_arp_negative_advice(s, dev, hop, now);
+    }
+    if (!done) s->counters.negative_advice_noop++;
+    return done;
+}
+
 size_t sy_ip_payload_mtu(const struct synack_stack *s, int dev)
 {
     if (dev < 0 || dev >= s->ndevs) return 576 - SY_IPV4_HDR_LEN;

@@ -31,6 +31,14 @@ int sy_ip_output_tx(struct synack_stack *s, int dev, const struct synack_addr *s
                     const struct sy_ip_tx *tx, synack_time_t now);
 /* The stack's defaults for its own messages (ICMP): TTL from the config, TOS 0, no DF. */
 struct sy_ip_tx sy_ip_tx_default(const struct synack_stack *s);
+/* RFC 9293 §3.8.3 (MUST-20), RFC 1122 §3.3.1.4: TCP's negative advice that the path to dst
+ * through dev may be failing. On an Ethernet device the next hop's ARP entry (dst's, or the
+ * gateway's) is put in question: unicast requests ask it to confirm, and without an answer it is
+ * forgotten, so the next datagram resolves it afresh. There is one static gateway and no route
+ * cache, so nothing else to change; a device without a link layer (TUN, raw IPv4) has nothing to
+ * question. Counted either way; returns whether anything was done. */
+bool sy_ip_negative_advice(struct synack_stack *s, int dev, const struct synack_addr *dst,
+                           synack_time_t now);
 /* Payload room on dev (MTU minus the IPv4 header). */
 size_t sy_ip_payload_mtu(const struct synack_stack *s, int dev);
 

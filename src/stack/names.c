@@ -36,6 +36,7 @@ const char *synack_event_type_name(enum synack_event_type t)
         [SYNACK_EV_RETRANSMIT] = "retransmit",
         [SYNACK_EV_ICMP] = "icmp",
         [SYNACK_EV_URGENT] = "urgent",
+        [SYNACK_EV_DELIVERY_PROBLEM] = "delivery_problem",
     };
     return (unsigned)t < SYNACK_EV_TYPE_COUNT ? names[t] : "?";
 }

@@ -33,6 +33,7 @@ void synack_config_init(struct synack_config *cfg)
     cfg->syn_retries = 7;
     cfg->synack_retries = 5;
     cfg->data_retries = 15;
+    cfg->r1_retries = 3; /* RFC 9293 §3.8.3 SHLD-10: at least 3; Linux's tcp_retries1 */
     cfg->fin_wait_2_timeout = SYNACK_SEC(60);
     cfg->sndbuf = 64 * 1024;
     cfg->rcvbuf = 64 * 1024;
@@ -130,6 +131,8 @@ int synack_config_check(const struct synack_config *cfg, const char **why)
         bad = "ecn must be SYNACK_ECN_OFF, SYNACK_ECN_ON or SYNACK_ECN_PASSIVE";
     else if (cfg->connect_timeout > SYNACK_CONNECT_TIMEOUT_MAX)
         bad = "connect_timeout must be at most a year (SYNACK_CONNECT_TIMEOUT_MAX)";
+    else if (cfg->user_timeout > SYNACK_USER_TIMEOUT_MAX)
+        bad = "user_timeout must be at most a year (SYNACK_USER_TIMEOUT_MAX)";
     else if (cfg->initial_window == 0)
         bad = "initial_window must be at least one segment";
     else if ((unsigned)cfg->cc >= SYNACK_CC_COUNT)

@@ -17,7 +17,10 @@ void synack_conn_params_init(const struct synack_stack *s, struct synack_conn_pa
                                      .keepcnt = cfg->keepcnt,
                                      .ttl = cfg->ip_ttl,
                                      .tos = 0,
-                                     .connect_timeout = cfg->connect_timeout};
+                                     .connect_timeout = cfg->connect_timeout,
+                                     .syn_retries = cfg->syn_retries,
+                                     .data_retries = cfg->data_retries,
+                                     .user_timeout = cfg->user_timeout};
 }
 
 int synack_conn_params_check(const struct synack_conn_params *p)
@@ -26,9 +29,9 @@ int synack_conn_params_check(const struct synack_conn_params *p)
         return -EINVAL;
     if (p->mss != 0 && p->mss < 64) return -EINVAL;
     if (p->keepidle == 0 || p->keepintvl == 0 || p->ttl == 0) return -EINVAL;
-    if (p->tos & 3) return -EINVAL;
-    if (p->connect_timeout > SYNACK_CONNECT_TIMEOUT_MAX)
-        return -EINVAL; /* the ECN field is TCP's own (RFC 3168 §6.1.1) */
+    if (p->tos & 3) return -EINVAL; /* the ECN field is TCP's own (RFC 3168 §6.1.1) */
+    if (p->connect_timeout > SYNACK_CONNECT_TIMEOUT_MAX) return -EINVAL;
+    if (p->user_timeout > SYNACK_USER_TIMEOUT_MAX) return -EINVAL;
     return 0;
 }
 
@@ -55,7 +58,10 @@ int synack_conn_set_params(struct synack_conn *c, const struct synack_conn_param
     bool push = p->nodelay && !c->prm.nodelay;
     bool ka = p->keepalive != c->prm.keepalive || p->keepidle != c->prm.keepidle ||
               p->keepintvl != c->prm.keepintvl;
+    bool give_up =
+        p->user_timeout != c->prm.user_timeout || p->connect_timeout != c->prm.connect_timeout;
     c->prm = *p;
+    if (give_up) sy_timer_rtx_rearm(c, now);                /* RFC 9293 §3.8.3 (MUST-21): R2 now */
     if (p->mss && p->mss < c->snd_mss) c->snd_mss = p->mss; /* TCP_MAXSEG clamps sending */
     if (ka) synack_set_keepalive(c, p->keepalive, now);
     if (push) sy_output(c, now); /* what Nagle held goes now, as Linux pushes on TCP_NODELAY */

@@ -3,8 +3,8 @@
  * avoidance (§3.8.6.2.1), this timer replaces the retransmission timer: a closed window draws a
  * one-octet probe, a small one a forced segment. The first goes after one RTO, later ones back
  * off exponentially up to rto_max. Its backoff is its own: the RTO the data will use when the
- * window opens is left as it was. While the peer answers, probing goes on for ever; data_retries
- * unanswered probes end the connection with ETIMEDOUT. */
+ * window opens is left as it was. While the peer answers, probing goes on for ever; the
+ * connection's data_retries unanswered probes end it with ETIMEDOUT. */
 #include "tcp/tcb.h"
 #include "util/seq.h"
 
@@ -48,7 +48,7 @@ static void send_probe(struct synack_conn *c, synack_time_t now)
 
 bool sy_persist_expired(struct synack_conn *c, synack_time_t now)
 {
-    if (c->probes_out >= c->stack->cfg.data_retries) return sy_conn_give_up(c, now);
+    if (c->probes_out >= c->prm.data_retries) return sy_conn_give_up(c, now);
     if (c->snd_wnd != 0) { /* a small window: the override of §3.8.6.2.1 sends what fits */
         sy_output_force(c, now);
         return false;

@@ -202,6 +202,8 @@ bool sy_keepalive_expired(struct synack_conn *c, synack_time_t now);
 void sy_keepalive_arm(struct synack_conn *c, synack_time_t now);
 void sy_keepalive_on_segment(struct synack_conn *c, synack_time_t now);
 void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now);
+/* After a change of user_timeout or connect_timeout: no later than the new deadline. */
+void sy_timer_rtx_rearm(struct synack_conn *c, synack_time_t now);
 /* RFC 9293 §3.8.3 (R2): give up on the peer with ETIMEDOUT; true when c was freed. */
 bool sy_conn_give_up(struct synack_conn *c, synack_time_t now);
 /* persist.c — after output: the persist timer when data waits on the window with nothing in

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "ip/ipv4.h"
 #include "tcp/tcb.h"
 
 int sy_timers_init(struct sy_timers *t)
@@ -104,10 +105,11 @@ void sy_timer_set(struct synack_conn *c, enum sy_timer which, synack_time_t at)
     sy_timer_update(c);
 }
 
-/* Past the user timeout, unacknowledged data ends the connection (§3.8.3, RFC 5482). */
+/* Past the user timeout, unacknowledged data ends the connection (§3.8.3, RFC 5482); the
+ * connection's own (MUST-21: the application sets R2 for a connection). */
 static synack_time_t user_deadline(const struct synack_conn *c)
 {
-    synack_time_t ut = c->stack->cfg.user_timeout;
+    synack_time_t ut = c->prm.user_timeout;
     if (ut == 0 || c->snd_max == c->snd_una || !sy_state_synchronized(c->state))
         return SYNACK_TIME_NEVER;
     return c->una_since + ut;
@@ -135,6 +137,15 @@ void sy_timer_rtx_arm(struct synack_conn *c, synack_time_t now)
     sy_timer_set(c, SY_TIMER_RTX, at < ud ? at : (ud > now ? ud : now + 1));
 }
 
+/* New settings (a user or connection timeout): a running retransmission timer is brought
+ * forward to the deadline, never later. */
+void sy_timer_rtx_rearm(struct synack_conn *c, synack_time_t now)
+{
+    if (!sy_timer_armed(c, SY_TIMER_RTX)) return;
+    synack_time_t ud = give_up_deadline(c), at = c->timer[SY_TIMER_RTX];
+    if (ud < at) sy_timer_set(c, SY_TIMER_RTX, ud > now ? ud : now + 1);
+}
+
 void sy_timer_rtx_stop(struct synack_conn *c)
 {
     sy_timer_set(c, SY_TIMER_RTX, SYNACK_TIME_NEVER);
@@ -156,12 +167,13 @@ void sy_timer_fin_wait_2(struct synack_conn *c, synack_time_t now)
     sy_timer_set(c, SY_TIMER_CLOSE, now + t);
 }
 
+/* R2 (§3.8.3): the connection's own for a SYN and for data (MUST-21); a SYN,ACK's is the
+ * stack's, as nobody holds a half-open child yet. */
 static unsigned rtx_limit(const struct synack_conn *c)
 {
-    const struct synack_config *cfg = &c->stack->cfg;
-    if (c->state == SYNACK_SYN_SENT) return cfg->syn_retries;
-    if (c->state == SYNACK_SYN_RECEIVED) return cfg->synack_retries;
-    return cfg->data_retries;
+    if (c->state == SYNACK_SYN_SENT) return c->prm.syn_retries;
+    if (c->state == SYNACK_SYN_RECEIVED) return c->stack->cfg.synack_retries;
+    return c->prm.data_retries;
 }
 
 /* RFC 9293 §3.8.3 (R2): give up and tell the application. A half-open child of a listener is
@@ -180,10 +192,27 @@ bool sy_conn_give_up(struct synack_conn *c, synack_time_t now)
     return sy_conn_reap(c);
 }
 
+/* RFC 9293 §3.8.3 (b), (e): R1 retransmissions of the same segment have gone unanswered. Each
+ * timeout from then on passes negative advice to IP, which questions the next hop (RFC 1122
+ * §3.3.1.4), and the first one tells the application, before R2 closes the connection (SHLD-9).
+ * SYNs are handled the same way ("including notification of the application layer"). */
+static void r1_reached(struct synack_conn *c, synack_time_t now)
+{
+    if (c->rtx_count < c->stack->cfg.r1_retries) return;
+    sy_ip_negative_advice(c->stack, c->dev, &c->remote.addr, now);
+    if (c->rtx_count != c->stack->cfg.r1_retries) return; /* reported once per reaching */
+    struct synack_event ev = {.type = SYNACK_EV_DELIVERY_PROBLEM, .conn = c};
+    ev.error = c->soft_error;
+    ev.seg.seq = c->snd_una;
+    ev.seg.flags = c->snd_una == c->iss ? SYNACK_TH_SYN : 0;
+    sy_stack_emit(c->stack, &ev, now);
+}
+
 /* RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off the timer. */
 static bool rtx_expired(struct synack_conn *c, synack_time_t now)
 {
     if (c->rtx_count >= rtx_limit(c) || now >= give_up_deadline(c)) return sy_conn_give_up(c, now);
+    r1_reached(c, now);
     c->rtx_count++;
     c->stack->counters.retransmits++;
     if (c->snd_una == c->iss) c->syn_rtx = true;

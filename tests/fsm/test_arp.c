@@ -1,7 +1,8 @@
 /* Ethernet devices and ARP (RFC 826, RFC 1122 §2.3.2): requests for our address answered and
  * the asker learned; a packet for an unknown neighbour waits while a broadcast request is
  * repeated, leaves when the reply comes, is dropped after three unanswered requests; frames for
- * others ignored; off-link destinations go to the gateway; entries expire after 60 s. */
+ * others ignored; off-link destinations go to the gateway; entries expire after 60 s; TCP's
+ * negative advice at R1 (RFC 9293 §3.8.3) has the next hop polled by unicast requests. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,14 +47,19 @@ static int capture(void *ctx, const uint8_t *f, size_t len, synack_time_t now)
 
 static const struct synack_device_ops ops = {.transmit = capture};
 
-static void rig_init(struct rig *r)
+static void rig_init_cfg(struct rig *r, const struct synack_config *cfg)
 {
     memset(r, 0, sizeof(*r));
-    r->st = synack_stack_new(NULL);
+    r->st = synack_stack_new(cfg);
     r->dev = synack_stack_add_ether_device(r->st, &ops, r, 1500, our_mac);
     assert_true(r->dev >= 0);
     struct synack_addr a = synack_addr_v4(10, 0, 0, 1);
     assert_int_equal(synack_stack_add_addr(r->st, r->dev, &a, 24), 0);
+}
+
+static void rig_init(struct rig *r)
+{
+    rig_init_cfg(r, NULL);
 }
 
 static void at(struct rig *r, synack_time_t t)
@@ -252,6 +258,87 @@ static void test_arp_entry_expires(void **state)
     synack_stack_free(r.st);
 }
 
+/* A rig whose R1 is the first unanswered retransmission; the peer (10.0.0.2) is learned from its
+ * request for us, and is the gateway too when gateway is true. A SYN to dst then goes straight to
+ * the peer's address, at 0 s and again at 1 s. */
+static void syn_to_learned_peer(struct rig *r, bool gateway, struct synack_addr dst)
+{
+    struct synack_config cfg;
+    synack_config_init(&cfg);
+    cfg.r1_retries = 1;
+    rig_init_cfg(r, &cfg);
+    struct synack_addr gw = synack_addr_v4(10, 0, 0, 2);
+    if (gateway) assert_int_equal(synack_stack_set_gateway(r->st, &gw), 0);
+    static const uint8_t zero[6];
+    send_arp(r, SY_ARP_REQUEST, zero, our_ip, bcast);
+    expect_arp(r, SY_ARP_REPLY, peer_mac, peer_ip);
+    connect_to(r, dst);
+    struct sy_ipv4 ip = expect_ip(r, peer_mac);
+    assert_int_equal(ip.proto, SY_IPPROTO_TCP);
+    assert_memory_equal(ip.dst, dst.bytes, 4);
+    at(r, SYNACK_SEC(1));
+    assert_int_equal(expect_ip(r, peer_mac).proto, SY_IPPROTO_TCP);
+    expect_none(r);
+    assert_int_equal(synack_stack_counters(r->st)->negative_advice, 0);
+}
+
+/* RFC 9293 §3.8.3 (MUST-20): at R1 TCP's negative advice reaches the link layer. The next hop's
+ * entry is put in question (RFC 1122 §3.3.1.4): a unicast ARP request asks it to confirm (RFC
+ * 1122 §2.3.2.1 "unicast poll") while the retransmission still goes to the address held; its
+ * reply settles the doubt and no more requests follow. */
+/* RFC9293: MUST-20 */
+static void test_arp_negative_advice_polls_the_next_hop(void **state)
+{
+    (void)state;
+    struct rig r;
+    syn_to_learned_peer(&r, false, synack_addr_v4(10, 0, 0, 2));
+    at(&r, SYNACK_SEC(3)); /* the first retransmission went unanswered: R1 */
+    struct sy_arp q = expect_arp(&r, SY_ARP_REQUEST, peer_mac, peer_ip);
+    static const uint8_t zero[6];
+    assert_memory_equal(q.tha, zero, 6);
+    assert_int_equal(expect_ip(&r, peer_mac).proto, SY_IPPROTO_TCP);
+    expect_none(&r);
+    const struct synack_counters *k = synack_stack_counters(r.st);
+    assert_int_equal(k->negative_advice, 1);
+    assert_int_equal(k->negative_advice_noop, 0);
+    assert_int_equal(k->arp_requests, 1);
+    send_arp(&r, SY_ARP_REPLY, our_mac, our_ip, our_mac); /* confirmed */
+    expect_none(&r);
+    at(&r, SYNACK_SEC(4)); /* no second poll */
+    at(&r, SYNACK_SEC(6));
+    expect_none(&r);
+    assert_int_equal(k->arp_requests, 1);
+    synack_stack_free(r.st);
+}
+
+/* The same through the gateway (an off-link destination): the gateway's entry is the one in
+ * question. Nobody answers three polls (3, 4, 5 s): at 6 s the entry is forgotten, and the next
+ * retransmission (7 s) asks for the gateway by broadcast; advice then finds nothing resolved to
+ * question and is a counted no-op. */
+/* RFC9293: MUST-20 */
+static void test_arp_negative_advice_unanswered_forgets_the_gateway(void **state)
+{
+    (void)state;
+    struct rig r;
+    syn_to_learned_peer(&r, true, synack_addr_v4(192, 0, 2, 5));
+    at(&r, SYNACK_SEC(3));
+    expect_arp(&r, SY_ARP_REQUEST, peer_mac, peer_ip);
+    expect_ip(&r, peer_mac);
+    at(&r, SYNACK_SEC(4));
+    expect_arp(&r, SY_ARP_REQUEST, peer_mac, peer_ip);
+    at(&r, SYNACK_SEC(5));
+    expect_arp(&r, SY_ARP_REQUEST, peer_mac, peer_ip);
+    at(&r, SYNACK_SEC(6));
+    expect_none(&r);
+    at(&r, SYNACK_SEC(7));
+    expect_arp(&r, SY_ARP_REQUEST, bcast, peer_ip); /* resolved afresh; the SYN waits */
+    expect_none(&r);
+    const struct synack_counters *k = synack_stack_counters(r.st);
+    assert_int_equal(k->negative_advice, 2);
+    assert_int_equal(k->negative_advice_noop, 1);
+    synack_stack_free(r.st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +348,8 @@ int main(void)
         cmocka_unit_test(test_arp_foreign_frames_dropped),
         cmocka_unit_test(test_arp_off_link_goes_to_the_gateway),
         cmocka_unit_test(test_arp_entry_expires),
+        cmocka_unit_test(test_arp_negative_advice_polls_the_next_hop),
+        cmocka_unit_test(test_arp_negative_advice_unanswered_forgets_the_gateway),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -834,7 +834,7 @@ static void test_established_rst_at_rcv_nxt_resets_with_zero_window(void **state
 
 /* §3.8.3: with the default settings a peer that never answers is given up on (R2) only after
  * more than 100 seconds of retransmissions with exponential backoff, each one reported as an
- * event, and the application hears ETIMEDOUT. */
+ * event, R1 reported once on the way, and the application hears ETIMEDOUT. */
 /* RFC9293: MUST-19, MUST-20, SHLD-9, SHLD-11 */
 static void test_established_default_retries_give_up_after_more_than_100_s(void **state)
 {
@@ -858,6 +858,9 @@ static void test_established_default_retries_give_up_after_more_than_100_s(void 
     }
     assert_int_equal(sent, synack_stack_config(f.st)->data_retries);
     assert_int_equal(fsm_count_events(&f, SYNACK_EV_RETRANSMIT), sent);
+    /* R1 (3 retransmissions) was reported once on the way, and IP advised at each later RTO. */
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_DELIVERY_PROBLEM), 1);
+    assert_int_equal(synack_stack_counters(f.st)->negative_advice, sent - 3);
     assert_true(last > SYNACK_SEC(100));
     assert_int_equal(gap, synack_stack_config(f.st)->rto_max); /* backed off to the cap */
     assert_int_equal(synack_conn_state(f.conn), SYNACK_CLOSED);

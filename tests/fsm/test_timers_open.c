@@ -61,6 +61,8 @@ static void test_timers_open_syn_backoff_then_etimedout(void **state)
     }
     assert_int_equal(fsm_count_events(&f, SYNACK_EV_RETRANSMIT), 4);
     assert_int_equal(synack_stack_counters(f.st)->retransmits, 4);
+    /* R1 (3) was reached at the 15 s timeout and reported once, before R2 (4). */
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_DELIVERY_PROBLEM), 1);
     /* The fifth expiry, 16 s after the last SYN: no more tries. */
     assert_int_equal(synack_stack_next_deadline(f.st), SYNACK_SEC(31));
     fsm_at(&f, SYNACK_SEC(31) - 1);

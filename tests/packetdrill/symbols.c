@@ -98,6 +98,8 @@ static const struct pd_symbol constants[] = {
     SYM(TCP_KEEPIDLE),
     SYM(TCP_KEEPINTVL),
     SYM(TCP_KEEPCNT),
+    SYM(TCP_SYNCNT),
+    SYM(TCP_USER_TIMEOUT),
     SYM(TCP_INFO),
     SYM(TCP_MD5SIG),
     {"TCP_NOOPT", SYNACK_TCP_NOOPT},

@@ -265,6 +265,77 @@ static void test_socket_ip_ttl_and_tos(void **state)
     teardown(f);
 }
 
+static enum synack_sim_verdict drop_server(void *ctx, int side, const uint8_t *pkt, size_t len,
+                                           synack_time_t now, synack_time_t *extra)
+{
+    (void)ctx, (void)pkt, (void)len, (void)now, (void)extra;
+    return side == 1 ? SYNACK_SIM_DROP : SYNACK_SIM_PASS;
+}
+
+/* When the client's connection (side 0) closed, at or after log entry from. */
+static synack_time_t client_closed_at(const struct pair *p, size_t from)
+{
+    size_t i = pair_find_state(p, from, 0, SYNACK_CLOSED);
+    assert_true(i != SIZE_MAX);
+    return p->log[i].ev.now;
+}
+
+static int get_opt(struct synack_sockets *set, int fd, int name)
+{
+    int v = -1;
+    socklen_t len = sizeof v;
+    assert_int_equal(synack_sock_getsockopt(set, fd, IPPROTO_TCP, name, &v, &len), 0);
+    return v;
+}
+
+/* TCP_USER_TIMEOUT (milliseconds) and TCP_SYNCNT: R2 set for one connection, with Linux's values
+ * and range checks. The server goes silent: unacknowledged data ends the connection exactly when
+ * its user timeout, set during the connection, is up (2.5 s, between two backed-off RTOs); an
+ * open with TCP_SYNCNT 2 ends after two SYN retransmissions (1 s, then 2 s later: at 7 s). */
+/* RFC9293: MUST-21 */
+static void test_socket_user_timeout_and_syncnt(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(false);
+    int lfd = server(f, 8080), sfd, cfd = connected(f, lfd, &sfd), v;
+    struct synack_sockets *c = f->s[0];
+    assert_int_equal(get_opt(c, cfd, TCP_USER_TIMEOUT), 0);
+    assert_int_equal(get_opt(c, cfd, TCP_SYNCNT), 7);
+    const int bad[][2] = {{TCP_USER_TIMEOUT, -1}, {TCP_SYNCNT, 0}, {TCP_SYNCNT, 128}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(
+            synack_sock_setsockopt(c, cfd, IPPROTO_TCP, bad[i][0], &bad[i][1], sizeof(int)),
+            -EINVAL);
+    v = 2500;
+    assert_int_equal(synack_sock_setsockopt(c, cfd, IPPROTO_TCP, TCP_USER_TIMEOUT, &v, sizeof v),
+                     0);
+    assert_int_equal(get_opt(c, cfd, TCP_USER_TIMEOUT), 2500);
+    synack_simlink_set_hook(f->p.link, drop_server, NULL);
+    synack_time_t t0 = f->p.now;
+    size_t from = f->p.nlog;
+    assert_int_equal(synack_sock_send(c, cfd, "x", 1, 0), 1);
+    pair_run(&f->p, t0 + SYNACK_SEC(10));
+    assert_int_equal(client_closed_at(&f->p, from), t0 + SYNACK_MSEC(2500));
+    char buf[4];
+    assert_int_equal(synack_sock_recv(c, cfd, buf, sizeof buf, 0), -ETIMEDOUT);
+
+    int fd = synack_socket(c, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    v = 2;
+    assert_int_equal(synack_sock_setsockopt(c, fd, IPPROTO_TCP, TCP_SYNCNT, &v, sizeof v), 0);
+    assert_int_equal(get_opt(c, fd, TCP_SYNCNT), 2);
+    struct sockaddr_in to = sin_of(&f->p.addr[1], 8080);
+    t0 = f->p.now;
+    from = f->p.nlog;
+    assert_int_equal(synack_sock_connect(c, fd, SA(to), sizeof to), -EINPROGRESS);
+    pair_run(&f->p, t0 + SYNACK_SEC(20));
+    assert_int_equal(client_closed_at(&f->p, from), t0 + SYNACK_SEC(7));
+    assert_int_equal(get_opt(c, fd, TCP_SYNCNT), 2);
+    socklen_t len = sizeof v;
+    assert_int_equal(synack_sock_getsockopt(c, fd, SOL_SOCKET, SO_ERROR, &v, &len), 0);
+    assert_int_equal(v, ETIMEDOUT);
+    teardown(f);
+}
+
 struct blocked {
     struct synack_sockets *set;
     int fd;
@@ -482,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_socket_errors),
         cmocka_unit_test(test_socket_reset),
         cmocka_unit_test(test_socket_ip_ttl_and_tos),
+        cmocka_unit_test(test_socket_user_timeout_and_syncnt),
         cmocka_unit_test(test_socket_blocking_threads),
         cmocka_unit_test(test_socket_close_while_blocked),
         cmocka_unit_test(test_socket_accepted_inherits_reuseaddr),
