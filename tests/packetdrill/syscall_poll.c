@@ -30,7 +30,7 @@ int pd_call_poll(struct pd_run *r, const struct pd_syscall *sc, int64_t *result)
         return pd_fail(r, "poll: nfds %lld for %zu pollfds", (long long)nfds, list->nitems);
     if (timeout != 0) return pd_fail(r, "poll: only a timeout of 0 is supported");
     struct pollfd p[PD_MAX_POLL];
-    int64_t fd[PD_MAX_POLL], events, want[PD_MAX_POLL];
+    int64_t fd[PD_MAX_POLL], events = 0, want[PD_MAX_POLL];
     for (int64_t i = 0; i < nfds; i++) {
         const struct pd_expr *s = &list->items[i];
         if (s->kind != PD_X_STRUCT)

@@ -61,7 +61,7 @@ static void show_int(int v, bool is_errno, char *buf, size_t cap)
 static int check_value(struct pd_run *r, const struct pd_expr *want, const union pd_optval *got,
                        bool is_errno)
 {
-    int64_t on, secs;
+    int64_t on = 0, secs = 0;
     char a[48], b[48];
     if (want->kind == PD_X_STRUCT) {
         if (linger_field(r, want, "l_onoff", &on) < 0 ||

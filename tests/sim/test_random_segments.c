@@ -54,10 +54,11 @@ static void random_segment(struct fsm *f, uint64_t *rng)
 
 static void random_user_call(struct fsm *f, uint64_t *rng)
 {
-    char buf[512];
+    char buf[512] = {0};
     if (!f->conn) return;
     switch (rng_next(rng) % 8) {
     case 0: synack_send(f->conn, buf, rng_next(rng) % sizeof buf, f->now); break;
+    case 3: synack_send_urgent(f->conn, buf, 1 + rng_next(rng) % sizeof buf, f->now); break;
     case 1: synack_recv(f->conn, buf, sizeof buf, f->now); break;
     case 2: synack_shutdown(f->conn, f->now); break;
     default: break;
