@@ -382,21 +382,24 @@ static bool wait_sleeping(struct synack_sockets *set)
     return false;
 }
 
-/* Drive both stacks (holding both sets, as a driver does) in 5 ms steps, up to 100 steps, until
- * the connection of descriptor fd of set holds at least `bytes` to read or accepts (listener). */
-static bool drive_until(struct fixture *f, struct synack_sockets *set, int fd, size_t bytes)
+/* Drive both stacks (holding both sets, as a driver does) in 5 ms steps until the blocked call
+ * has returned (b->done), yielding between steps so that its thread runs: bounded by 30 s of real
+ * time, as wait_sleeping, not by a count of steps a loaded machine can get through before the
+ * woken thread is scheduled at all. */
+static bool drive_until_done(struct fixture *f, struct blocked *b)
 {
-    for (int i = 0; i < 100; i++) {
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
         synack_sockets_lock(f->s[0]);
         synack_sockets_lock(f->s[1]);
         pair_run(&f->p, f->p.now + SYNACK_MSEC(5));
-        struct synack_status st;
-        bool ok = synack_status(sy_sock_get(set, fd)->conn, &st) == 0 &&
-                  (st.state == SYNACK_LISTEN ? st.accept_queued > 0 : st.recv_queued >= bytes);
         synack_sockets_unlock(f->s[1]); /* wakes the sleeper, which finds what it waits for */
         synack_sockets_unlock(f->s[0]);
-        if (ok) return true;
-    }
+        if (atomic_load(&b->done)) return true;
+        sched_yield();
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while (t.tv_sec - t0.tv_sec < 30);
     return false;
 }
 
@@ -414,7 +417,7 @@ static void test_socket_blocking_threads(void **state)
     int cfd = synack_socket(f->s[0], AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     struct sockaddr_in to = sin_of(&f->p.addr[1], 8080);
     assert_int_equal(synack_sock_connect(f->s[0], cfd, SA(to), sizeof to), -EINPROGRESS);
-    assert_true(drive_until(f, f->s[1], lfd, 0));
+    assert_true(drive_until_done(f, &acc));
     pthread_join(t, NULL);
     int sfd = atomic_load(&acc.result);
     assert_int_equal(sfd, lfd + 1);
@@ -426,7 +429,7 @@ static void test_socket_blocking_threads(void **state)
     assert_int_equal(synack_sock_send(f->s[0], cfd, data, 20, 0), 20);
     assert_true(wait_sleeping(f->s[1])); /* MSG_WAITALL: asleep with 20 of 64 bytes, or before */
     assert_int_equal(synack_sock_send(f->s[0], cfd, data, 44, 0), 44);
-    assert_true(drive_until(f, f->s[1], sfd, 64) || atomic_load(&rcv.done));
+    assert_true(drive_until_done(f, &rcv));
     pthread_join(t, NULL);
     assert_int_equal(atomic_load(&rcv.result), 64);
     teardown(f);
