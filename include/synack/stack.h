@@ -72,9 +72,13 @@ struct synack_config {
                                * size (BSD), not only after two full-sized ones */
     bool drop_synfin;         /* a SYN with FIN at a listener or in SYN-SENT is dropped (FreeBSD's
                                * drop_synfin; RFC 9293 leaves such odd segments to the receiver) */
-    bool time_wait_bsd; /* TIME-WAIT as BSD's tcp_twcheck: RSTs ignored (RFC 1337 §3), segments
-                         * without ACK dropped silently, anything but an exact duplicate ACK
-                         * answered with an ACK */
+    bool time_wait_bsd;    /* TIME-WAIT as BSD's tcp_twcheck: RSTs ignored (RFC 1337 §3), segments
+                            * without ACK dropped silently, anything but an exact duplicate ACK
+                            * answered with an ACK */
+    bool time_wait_reopen; /* a SYN of a new incarnation (RFC 6191: newer timestamp or sequence
+                            * number) reopens a closed connection from TIME-WAIT through the
+                            * listener on its port (RFC 9293 §3.6.1 MAY-2; default on, as Linux
+                            * and FreeBSD) */
     bool syn_rtx_drop_options; /* the third and later SYN retransmissions carry the MSS option
                                 * alone, in case a middlebox drops SYNs with others (FreeBSD's
                                 * rexmit_drop_options; default off) */
@@ -171,14 +175,15 @@ void synack_stack_set_event_fn(struct synack_stack *stack, synack_event_fn fn, v
 struct synack_counters {
     uint64_t packets_in, packets_out;
     uint64_t segments_in, segments_out;
-    uint64_t retransmits;      /* retransmission timeouts */
-    uint64_t fast_retransmits; /* fast retransmits (RFC 5681 §3.2) */
-    uint64_t recoveries;       /* fast recovery episodes entered */
-    uint64_t lost_retransmits; /* retransmissions found lost by SACK and sent again */
-    uint64_t window_probes;    /* zero-window probes sent (§3.8.6.1) */
-    uint64_t ecn_ce_in;        /* data segments that arrived marked CE (RFC 3168 §6.1.3) */
-    uint64_t ecn_reductions;   /* cwnd cut in answer to an ECE (RFC 3168 §6.1.2) */
-    uint64_t urgent_in;        /* urgent pointers that moved RCV.UP (RFC 9293 §3.10.7.4) */
+    uint64_t retransmits;        /* retransmission timeouts */
+    uint64_t fast_retransmits;   /* fast retransmits (RFC 5681 §3.2) */
+    uint64_t recoveries;         /* fast recovery episodes entered */
+    uint64_t lost_retransmits;   /* retransmissions found lost by SACK and sent again */
+    uint64_t window_probes;      /* zero-window probes sent (§3.8.6.1) */
+    uint64_t ecn_ce_in;          /* data segments that arrived marked CE (RFC 3168 §6.1.3) */
+    uint64_t ecn_reductions;     /* cwnd cut in answer to an ECE (RFC 3168 §6.1.2) */
+    uint64_t time_wait_reopened; /* TIME-WAIT connections a new SYN reopened (§3.6.1) */
+    uint64_t urgent_in;          /* urgent pointers that moved RCV.UP (RFC 9293 §3.10.7.4) */
     uint64_t icmp_in, icmp_echo_replies; /* ICMP messages taken; echo replies sent */
     uint64_t icmp_errors;                /* ICMP errors acted on for a connection */
     uint64_t pmtu_lowered;               /* MSS lowered by "fragmentation needed" (RFC 1191) */

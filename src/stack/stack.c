@@ -43,6 +43,7 @@ void synack_config_init(struct synack_config *cfg)
     cfg->opt_timestamps = true;
     cfg->opt_sack = true;
     cfg->rfc5961_rst = cfg->rfc5961_syn = cfg->rfc5961_ack = true;
+    cfg->time_wait_reopen = true;
     cfg->ecn = SYNACK_ECN_PASSIVE;
     cfg->ecn_syn_retries = 1;
     cfg->syn_backlog = 128;

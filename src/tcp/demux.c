@@ -116,15 +116,19 @@ struct synack_conn *sy_demux_find_exact(struct synack_stack *s, const struct syn
     return NULL;
 }
 
+struct synack_conn *sy_demux_listener(struct synack_stack *s, const struct synack_endpoint *local)
+{
+    /* Listeners are keyed with an unspecified remote: first bound to this address, then any. */
+    const struct synack_endpoint any_remote = {{0}, 0};
+    struct synack_conn *c = sy_demux_find_exact(s, local, &any_remote);
+    if (c) return c;
+    const struct synack_endpoint any_local = {{0}, local->port};
+    return sy_demux_find_exact(s, &any_local, &any_remote);
+}
+
 struct synack_conn *sy_demux_lookup(struct synack_stack *s, const struct synack_endpoint *local,
                                     const struct synack_endpoint *remote)
 {
     struct synack_conn *c = sy_demux_find_exact(s, local, remote);
-    if (c) return c;
-    /* Listeners are keyed with an unspecified remote: first bound to this address, then any. */
-    const struct synack_endpoint any_remote = {{0}, 0};
-    c = sy_demux_find_exact(s, local, &any_remote);
-    if (c) return c;
-    const struct synack_endpoint any_local = {{0}, local->port};
-    return sy_demux_find_exact(s, &any_local, &any_remote);
+    return c ? c : sy_demux_listener(s, local);
 }

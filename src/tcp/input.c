@@ -237,7 +237,7 @@ static void trim_syn_before_window(const struct synack_conn *c, struct sy_seg *s
 
 void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_time_t now)
 {
-    if (time_wait_bsd(c, seg, now)) return;
+    if (sy_tw_reopen(c, seg, now) || time_wait_bsd(c, seg, now)) return;
     sy_ecn_on_syn_again(c, seg);
     trim_old_syn(c, seg);
     enum synack_drop_reason why;

@@ -94,7 +94,7 @@ void sy_listen_take_syn(struct synack_conn *c, const struct sy_seg *seg, synack_
     /* §3.10.7.2: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, ISS selected, SND.NXT = ISS+1, SND.UNA = ISS.
      * Data on the SYN is not acknowledged: the peer sends it again (no TCP Fast Open). */
     sy_take_syn(c, seg, now);
-    c->iss = sy_isn(s, &c->local, &c->remote, now);
+    c->iss = seg->reopen ? seg->reopen_iss : sy_isn(s, &c->local, &c->remote, now);
     c->snd_una = c->snd_nxt = c->snd_max = c->iss;
     s->counters.conns_opened_passive++;
     sy_set_state(c, SYNACK_SYN_RECEIVED, SYNACK_CAUSE_RCV_SYN, now);

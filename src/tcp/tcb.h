@@ -148,6 +148,9 @@ struct sy_seg {
     uint32_t len; /* SEG.LEN */
     int dev;
     uint8_t ecn; /* the IP header's ECN field (RFC 3168 §5): SY_ECN_NOT_ECT .. SY_ECN_CE */
+    bool reopen; /* a SYN that closed a TIME-WAIT TCB (tw_reopen.c): the listener's new
+                  * connection takes reopen_iss as its ISS */
+    uint32_t reopen_iss;
 };
 
 /* conn.c — life cycle */
@@ -178,6 +181,8 @@ void sy_demux_remove(struct synack_stack *s, struct synack_conn *c);
 /* The connection of a 4-tuple, else the listener of the local endpoint, else NULL. */
 struct synack_conn *sy_demux_lookup(struct synack_stack *s, const struct synack_endpoint *local,
                                     const struct synack_endpoint *remote);
+/* The listener for a local endpoint (bound to its address, else to any), or NULL. */
+struct synack_conn *sy_demux_listener(struct synack_stack *s, const struct synack_endpoint *local);
 struct synack_conn *sy_demux_find_exact(struct synack_stack *s, const struct synack_endpoint *local,
                                         const struct synack_endpoint *remote);
 
@@ -355,6 +360,9 @@ uint16_t sy_rcv_window_update(struct synack_conn *c, bool syn);
 void sy_tcp_input(struct synack_stack *s, struct sy_seg *seg, synack_time_t now);
 void sy_input_closed(struct synack_stack *s, const struct sy_seg *seg, synack_time_t now);
 void sy_input_listen(struct synack_conn *l, const struct sy_seg *seg, synack_time_t now);
+/* tw_reopen.c — a SYN in TIME-WAIT (§3.6.1 MAY-2, RFC 6191): true when it closed the TIME-WAIT
+ * TCB and went to the listener as a new connection. */
+bool sy_tw_reopen(struct synack_conn *c, struct sy_seg *seg, synack_time_t now);
 void sy_input_syn_sent(struct synack_conn *c, struct sy_seg *seg, synack_time_t now);
 void sy_input_synchronized(struct synack_conn *c, struct sy_seg *seg, synack_time_t now);
 /* Step 5 of §3.10.7.4; false when the segment is dropped or the connection is gone. */
