@@ -92,6 +92,9 @@ struct synack_stack *synack_sockets_stack(const struct synack_sockets *set);
  * set's clock. The next deadline also covers calls sleeping with a timeout (poll, SO_LINGER):
  * calling synack_sockets_poll() then wakes them. */
 int synack_sockets_input(struct synack_sockets *set, int dev, const uint8_t *packet, size_t len);
+/* Packets that arrived together, as synack_stack_input_batch (their ACKs after the last). */
+int synack_sockets_input_batch(struct synack_sockets *set, int dev,
+                               const struct synack_packet *packets, size_t n);
 void synack_sockets_poll(struct synack_sockets *set);
 synack_time_t synack_sockets_next_deadline(struct synack_sockets *set);
 /* Hold the set's mutex around direct calls to the stack (no-ops without threads). */

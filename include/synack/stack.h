@@ -164,6 +164,20 @@ int synack_stack_add_addr(struct synack_stack *stack, int dev, const struct syna
 /* A packet arrived on a device. Returns 0, or a negative errno when it was dropped. */
 int synack_stack_input(struct synack_stack *stack, int dev, const uint8_t *packet, size_t len,
                        synack_time_t now);
+/* Packets that arrived together (what a device had queued): each is taken as by
+ * synack_stack_input(), and the ACKs they owe go after the last one, one per connection (RFC 9293
+ * §3.10.7.4, MUST-59); segments with data and RSTs still go at once. Returns how many packets
+ * were taken (not dropped), or -EINVAL. */
+struct synack_packet {
+    const uint8_t *data;
+    size_t len;
+};
+int synack_stack_input_batch(struct synack_stack *stack, int dev,
+                             const struct synack_packet *packets, size_t n, synack_time_t now);
+/* The same for a driver that reads packets one by one: synack_stack_input() calls between
+ * begin and end form a batch, whose ACKs end() sends. */
+void synack_stack_batch_begin(struct synack_stack *stack);
+void synack_stack_batch_end(struct synack_stack *stack, synack_time_t now);
 /* Run every timer due at or before now. */
 void synack_stack_poll(struct synack_stack *stack, synack_time_t now);
 /* The earliest time poll() has work, or SYNACK_TIME_NEVER. */

@@ -108,6 +108,16 @@ int synack_sockets_input(struct synack_sockets *set, int dev, const uint8_t *pac
     return r;
 }
 
+int synack_sockets_input_batch(struct synack_sockets *set, int dev,
+                               const struct synack_packet *packets, size_t n)
+{
+    sy_sock_lock(set);
+    int r = synack_stack_input_batch(set->stack, dev, packets, n, sy_sock_now(set));
+    sy_sock_wake(set);
+    sy_sock_unlock(set);
+    return r;
+}
+
 void synack_sockets_poll(struct synack_sockets *set)
 {
     sy_sock_lock(set);

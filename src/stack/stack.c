@@ -326,6 +326,28 @@ int synack_stack_input(struct synack_stack *s, int dev, const uint8_t *pkt, size
     return sy_ip_input(s, dev, pkt, len, now);
 }
 
+int synack_stack_input_batch(struct synack_stack *s, int dev, const struct synack_packet *pkts,
+                             size_t n, synack_time_t now)
+{
+    if (dev < 0 || dev >= s->ndevs || (!pkts && n)) return -EINVAL;
+    size_t taken = 0;
+    synack_stack_batch_begin(s);
+    for (size_t i = 0; i < n; i++)
+        if (synack_stack_input(s, dev, pkts[i].data, pkts[i].len, now) == 0) taken++;
+    synack_stack_batch_end(s, now);
+    return (int)taken;
+}
+
+void synack_stack_batch_begin(struct synack_stack *s)
+{
+    s->batch = true; /* RFC 9293 §3.10.7.4 (MUST-59): every packet before any ACK */
+}
+
+void synack_stack_batch_end(struct synack_stack *s, synack_time_t now)
+{
+    sy_ack_batch_flush(s, now);
+}
+
 void synack_stack_poll(struct synack_stack *s, synack_time_t now)
 {
     /* Neighbours first: an entry that gave up is gone before a retransmission asks anew. */

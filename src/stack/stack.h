@@ -45,6 +45,8 @@ struct sy_timers {
     size_t len, cap;
 };
 
+#define SY_ACK_BATCH_MAX 64 /* connections whose ACK a batch can hold back */
+
 struct synack_stack {
     struct synack_config cfg;
     struct sy_siphash_key isn_key;  /* RFC 6528 secret */
@@ -66,6 +68,10 @@ struct synack_stack {
     uint32_t ephemeral_next;
     uint16_t ip_id;
     uint8_t txbuf[SY_TX_HEADROOM + SY_TXBUF_LEN]; /* the packet being sent, after headroom */
+    /* a batch of packets being taken: the connections owed an ACK at its end (ack_batch.c) */
+    bool batch;
+    size_t nack_deferred;
+    struct synack_conn *ack_deferred[SY_ACK_BATCH_MAX];
 };
 
 /* Report an event (fills ev->now). */

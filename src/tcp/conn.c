@@ -50,6 +50,7 @@ void sy_conn_free(struct synack_conn *c)
         c->listen = NULL;
     }
     if (c->parent) sy_listen_child_gone(c);
+    if (c->ack_listed) sy_ack_batch_forget(c);
     if (c->hashed) sy_demux_remove(s, c);
     sy_timer_remove(c);
     if (c->all_prev)

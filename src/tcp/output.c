@@ -110,6 +110,7 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
     struct sy_tcp h = {.sport = c->local.port, .dport = c->remote.port, .seq = seq, .flags = flags};
     if (flags & SY_TH_ACK) {
         h.ack = c->last_ack_sent = c->rcv_nxt;
+        c->ack_deferred = false;              /* this carries what a deferred ACK would (MUST-59) */
         c->delack_bytes = c->delack_segs = 0; /* this carries the ACK a delayed one would */
         if (sy_timer_armed(c, SY_TIMER_DELACK)) sy_timer_set(c, SY_TIMER_DELACK, SYNACK_TIME_NEVER);
     }
@@ -139,6 +140,7 @@ void sy_send_ack_of_fin(struct synack_conn *c, synack_time_t now)
 
 void sy_send_ack(struct synack_conn *c, synack_time_t now)
 {
+    if (sy_ack_batch_defer(c)) return; /* MUST-59: after the whole batch */
     /* <SEQ=SND.NXT>: the RFC's SND.NXT never moves back; ours does during a go-back
      * retransmission, so segments without data carry SND.MAX, as BSD's tcp_output does. An older
      * sequence number would be unacceptable to a peer past it (§3.10.7.4). */

@@ -68,14 +68,16 @@ struct synack_conn {
     uint32_t last_ack_sent;      /* Last.ACK.sent (RFC 7323 §4.3): the ACK field we sent last */
 
     /* flags */
-    bool passive;    /* reached SYN-RECEIVED from LISTEN */
-    bool listen_tcb; /* a fully specified passive OPEN: this TCB itself returns to LISTEN */
-    bool user_ref;   /* the application holds the handle */
-    bool rcv_syn;    /* the peer's SYN has been received (IRS known) */
-    bool fin_queued; /* the application shut down sending: FIN after the data */
-    bool fin_rcvd;   /* the peer's FIN was received and consumed (RCV.NXT is past it) */
-    bool syn_rtx;    /* our SYN was retransmitted (RFC 6298 §5.7) */
-    bool fin_sent;   /* our FIN has been sent; it occupies fin_seq */
+    bool passive;      /* reached SYN-RECEIVED from LISTEN */
+    bool listen_tcb;   /* a fully specified passive OPEN: this TCB itself returns to LISTEN */
+    bool user_ref;     /* the application holds the handle */
+    bool rcv_syn;      /* the peer's SYN has been received (IRS known) */
+    bool fin_queued;   /* the application shut down sending: FIN after the data */
+    bool fin_rcvd;     /* the peer's FIN was received and consumed (RCV.NXT is past it) */
+    bool syn_rtx;      /* our SYN was retransmitted (RFC 6298 §5.7) */
+    bool fin_sent;     /* our FIN has been sent; it occupies fin_seq */
+    bool ack_deferred; /* owed an ACK at the end of the batch being taken (ack_batch.c) */
+    bool ack_listed;   /* in the stack's list of those (until the batch ends or it is freed) */
     uint32_t fin_seq;
 
     struct synack_conn_params prm; /* its settings (socket options) */
@@ -278,6 +280,14 @@ void sy_urg_in(struct synack_conn *c, const struct sy_seg *seg, synack_time_t no
 uint32_t sy_urg_unread(const struct synack_conn *c);
 /* After a read: urgent mode ends once the reader is past RCV.UP. */
 void sy_urg_after_read(struct synack_conn *c);
+
+/* ack_batch.c — MUST-59: ACKs wait for the end of a batch of packets */
+/* In a batch: note that c owes an ACK and return true (sy_send_ack then sends nothing). */
+bool sy_ack_batch_defer(struct synack_conn *c);
+/* c is going away, or has just sent its ACK: no note of it stays. */
+void sy_ack_batch_forget(struct synack_conn *c);
+/* The batch is over: one ACK for each connection still owed one. */
+void sy_ack_batch_flush(struct synack_stack *s, synack_time_t now);
 
 /* options.c — what the handshake negotiates */
 void sy_opts_for_syn(const struct synack_conn *c, struct sy_tcp_opts *o, synack_time_t now);

@@ -100,7 +100,7 @@ static void test_receive_delayed_ack_after_timeout(void **state)
 }
 
 /* The second full-sized segment is ACKed at once (RFC 1122 §4.2.3.2). */
-/* RFC9293: MUST-58, MUST-59, SHLD-19 */
+/* RFC9293: MUST-58, SHLD-19 */
 static void test_receive_every_second_full_segment_acked_at_once(void **state)
 {
     (void)state;
