@@ -32,8 +32,10 @@ struct nc_conn {
     struct synack_conn *c;
     unsigned id;
     struct synack_endpoint remote;
-    size_t in_off; /* bytes of the current chunk of standard input sent on this connection */
-    uint8_t *echo; /* --echo: bytes received, not yet sent back */
+    size_t in_off;       /* bytes of the current chunk of standard input sent on this connection */
+    size_t urgent_off;   /* --urgent: octets of TEXT sent (it goes first) */
+    uint64_t read_total; /* octets read from the connection */
+    uint8_t *echo;       /* --echo: bytes received, not yet sent back */
     size_t echo_len;
     bool open; /* reached ESTABLISHED */
     bool shut; /* our FIN is queued */
@@ -55,6 +57,7 @@ struct nc {
     struct nc_conn *conns;
     unsigned next_id, served;
     unsigned opened, ecn_opened; /* connections that reached ESTABLISHED; of them, with ECN */
+    unsigned urgent_signals;     /* SYNACK_EV_URGENT: runs of urgent data that arrived */
     bool stdio;                  /* standard input and output in use (not --echo) */
     int fd_flags[2];
     uint8_t in[NC_IOBUF];
@@ -90,10 +93,13 @@ static ssize_t nc_receive(void *ctx, uint8_t *buf, size_t len)
     return n;
 }
 
+static void report_urgent(struct nc *nc, struct synack_conn *c);
+
 static void on_event(void *ctx, const struct synack_event *ev)
 {
     struct nc *nc = ctx;
     if (nc->trace) live_trace_event(nc->trace, ev);
+    if (ev->type == SYNACK_EV_URGENT && ev->conn) report_urgent(nc, ev->conn);
 }
 
 /* ---- calls, drawn on the ladder with --trace ---- */
@@ -163,6 +169,33 @@ static void conn_remove(struct nc *nc, struct nc_conn *k)
     nc->served++;
 }
 
+/* The peer sent urgent data (RFC 9293 §3.10.7.4, once per run of it): it stays in line on
+ * standard output, so say where it ends, counted from the first octet of the stream: the octets
+ * read so far (none while the connection waits to be accepted) and the urgent ones still unread
+ * (up to the urgent pointer as it stands: one more than 64 KiB ahead only says "at least this
+ * far", RFC 9293 §3.8.5, and moves on with later segments). */
+static void report_urgent(struct nc *nc, struct synack_conn *c)
+{
+    const struct nc_conn *k = nc->conns;
+    while (k && k->c != c)
+        k = k->next;
+    uint32_t unread = synack_conn_urgent(c);
+    uint64_t read = k ? k->read_total : 0;
+    nc->urgent_signals++;
+    fprintf(stderr, "synack %s: ", nc->name);
+    if (nc->o->keep_open) {
+        struct synack_status st;
+        char a[48];
+        synack_status(c, &st);
+        fprintf(stderr, "connection ");
+        if (k) fprintf(stderr, "#%u ", k->id); /* else not accepted yet */
+        fprintf(stderr, "from %s:%u: ", synack_addr_format(&st.remote.addr, a, sizeof(a)),
+                st.remote.port);
+    }
+    fprintf(stderr, "urgent data: %lu octets unread, up to octet %llu of the stream\n",
+            (unsigned long)unread, (unsigned long long)(read + unread));
+}
+
 /* The connection ended (both FINs, or an error): release the handle. */
 static void conn_finish(struct nc *nc, struct nc_conn *k, synack_time_t now)
 {
@@ -186,6 +219,7 @@ static bool conn_read(struct nc *nc, struct nc_conn *k, uint8_t *buf, size_t roo
     call_end(nc, NULL, CALL_RECV, r, buf, now);
     if (r > 0) {
         *got += (size_t)r;
+        k->read_total += (uint64_t)r;
         return true;
     }
     if (r == 0) k->eof = true;
@@ -206,20 +240,43 @@ static size_t conn_write(struct nc *nc, struct nc_conn *k, const uint8_t *buf, s
     return 0;
 }
 
-/* What arrives goes back (--echo) or to the output buffer; what is due goes out. */
+/* --urgent: TEXT as urgent data (SEND with the URGENT flag, §3.8.5), before anything else. The
+ * octets taken end the urgent data: should the send buffer take TEXT in parts, the urgent
+ * pointer moves on with each. True when something was taken. */
+static bool conn_write_urgent(struct nc *nc, struct nc_conn *k, synack_time_t now)
+{
+    const struct nc_opts *o = nc->o;
+    if (k->urgent_off >= o->urgent_len || k->error) return false;
+    call_begin(nc, k->c);
+    const char *buf = o->urgent + k->urgent_off;
+    ssize_t r = synack_send_urgent(k->c, buf, o->urgent_len - k->urgent_off, now);
+    call_end(nc, NULL, CALL_SEND, r, buf, now);
+    if (r > 0) k->urgent_off += (size_t)r;
+    if (r < 0 && r != -EAGAIN) k->error = (int)r;
+    return r > 0;
+}
+
+static bool urgent_pending(const struct nc *nc, const struct nc_conn *k)
+{
+    return k->urgent_off < nc->o->urgent_len;
+}
+
+/* What arrives goes back (--echo) or to the output buffer; what is due goes out: --urgent's TEXT
+ * first, then the rest. */
 static bool conn_move(struct nc *nc, struct nc_conn *k, synack_time_t now)
 {
-    bool moved = false;
+    bool moved = conn_write_urgent(nc, k, now);
+    bool may_send = !urgent_pending(nc, k);
     if (nc->o->echo) {
         moved |= conn_read(nc, k, k->echo + k->echo_len, NC_IOBUF - k->echo_len, &k->echo_len, now);
-        size_t n = conn_write(nc, k, k->echo, k->echo_len, now);
+        size_t n = may_send ? conn_write(nc, k, k->echo, k->echo_len, now) : 0;
         memmove(k->echo, k->echo + n, k->echo_len - n);
         k->echo_len -= n;
         return moved || n > 0;
     }
     if (nc->out_off == nc->out_len) nc->out_off = nc->out_len = 0;
     moved |= conn_read(nc, k, nc->out + nc->out_len, NC_IOBUF - nc->out_len, &nc->out_len, now);
-    if (k->in_off < nc->in_len) {
+    if (may_send && k->in_off < nc->in_len) {
         size_t n = conn_write(nc, k, nc->in + k->in_off, nc->in_len - k->in_off, now);
         k->in_off += n;
         moved |= n > 0;
@@ -229,6 +286,7 @@ static bool conn_move(struct nc *nc, struct nc_conn *k, synack_time_t now)
 
 static bool nothing_more_to_send(const struct nc *nc, const struct nc_conn *k)
 {
+    if (urgent_pending(nc, k)) return false;
     if (nc->o->echo) return k->eof && k->echo_len == 0;
     return nc->in_eof && k->in_off >= nc->in_len;
 }
@@ -557,6 +615,8 @@ static void print_stats(const struct nc *nc)
             "ECN-Echo %llu\n",
             nc->ecn_opened, nc->opened, (unsigned long long)c->ecn_ce_in,
             (unsigned long long)c->ecn_reductions);
+    fprintf(f, "stack: urgent data received %u times, urgent pointers that moved the mark %llu\n",
+            nc->urgent_signals, (unsigned long long)c->urgent_in);
     for (int i = 0; i < SYNACK_DROP_REASON_COUNT; i++)
         if (c->drops[i])
             fprintf(f, "stack: dropped %llu: %s\n", (unsigned long long)c->drops[i],

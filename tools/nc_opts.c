@@ -49,6 +49,13 @@ void nc_usage(FILE *f, enum nc_mode mode)
           "                         and output\n"
           "  --backlog N            listen: connections waiting to be accepted (default 128)\n"
           "  --source-port N        connect: our port (default: an ephemeral one)\n"
+          "  --urgent TEXT          send TEXT as urgent data (RFC 9293 section 3.8.5, like\n"
+          "                         MSG_OOB) first on each connection, before standard input:\n"
+          "                         the urgent pointer follows its last octet, which a BSD-style\n"
+          "                         receiver (Linux by default) takes out of the stream. Urgent\n"
+          "                         data that arrives stays in line on standard output, and\n"
+          "                         standard error says \"urgent data: N octets unread, up to\n"
+          "                         octet M of the stream\"\n"
           "\nthe device:\n"
           "  --tun NAME             the TUN device (default synack0); created if missing, and\n"
           "                         then removed at the end\n"
@@ -63,7 +70,7 @@ void nc_usage(FILE *f, enum nc_mode mode)
           "                         ladder diagram like synack demo's\n"
           "  --stats                print the stack's and the device's counters at the end\n"
           "                         (with ECN: connections that used it, CE marks received,\n"
-          "                         window cuts for an ECN-Echo)\n"
+          "                         window cuts for an ECN-Echo; urgent data received)\n"
           "\nTCP:\n"
           "  --mss N                the MSS we announce (default: the MTU less 40)\n"
           "  --msl DURATION         maximum segment lifetime; TIME-WAIT lasts twice it\n"
@@ -187,6 +194,11 @@ static int parse_value_option(int argc, char **argv, int *i, struct nc_opts *o)
         if (!parse_uint(v, 65535, &n) || n == 0)
             return usage_error(o, "--source-port wants a port from 1 to 65535, not '%s'", v);
         o->source_port = (uint16_t)n;
+    } else if ((v = option_value(argc, argv, i, "--urgent"))) {
+        /* §3.8.5: "the user must also send at least one data octet". */
+        if (!*v) return usage_error(o, "%s needs TEXT: at least one octet of urgent data", a);
+        o->urgent = v;
+        o->urgent_len = strlen(v);
     } else {
         return 1;
     }
@@ -359,6 +371,9 @@ static int check(struct nc_opts *o, int npos)
     if (!o->tun.configure && !o->mtu_set) o->tun.mtu = 0; /* the device's own */
     if (o->cfg.mss && o->tun.mtu && o->cfg.mss + 40 > o->tun.mtu)
         return usage_error(o, "%s", "--mss is larger than the --mtu allows (MTU less 40)");
+    if (o->urgent && o->urgent_len > o->cfg.sndbuf)
+        return usage_error(o, "--urgent TEXT (%zu octets) does not fit in the send buffer (%u)",
+                           o->urgent_len, (unsigned)o->cfg.sndbuf);
     if (synack_config_check(&o->cfg, &why) != 0)
         return usage_error(o, "the TCP settings do not go together: %s", why);
     return 0;

@@ -22,6 +22,8 @@ struct nc_opts {
     struct synack_addr addr; /* the stack's own address */
     unsigned backlog;        /* listen: connections waiting to be accepted */
     uint16_t source_port;    /* connect: our port (0: ephemeral) */
+    const char *urgent;      /* sent as urgent data first on each connection; NULL: none */
+    size_t urgent_len;
     bool seed_set, mtu_set;
     struct synack_config cfg;
 };

@@ -136,7 +136,7 @@ nc_help)
         run 0 $cmd
         for word in --keep-open --echo --tun synack0 --addr 10.7.0.2 --host-addr 10.7.0.1/24 \
             --no-config --pcap --trace --mss --msl --sndbuf --rcvbuf --cc --nodelay --syn-retries \
-            --seed CAP_NET_ADMIN /dev/net/tun half-close 'exit status' SIGINT SIGTERM; do
+            --seed --urgent CAP_NET_ADMIN /dev/net/tun half-close 'exit status' SIGINT SIGTERM; do
             grep -qF -- "$word" "$out" || fail "synack $cmd does not mention '$word'"
         done
     done
@@ -177,6 +177,10 @@ nc_usage_errors)
     usage_error --backlog listen 5000 --backlog 0
     usage_error --source-port connect 10.7.0.1 80 --source-port 65536
     usage_error --pcap listen 5000 --pcap
+    usage_error --urgent listen 5000 --urgent
+    usage_error --urgent connect 10.7.0.1 80 --urgent ''
+    usage_error --urgent listen 5000 --urgent=
+    usage_error --urgent connect 10.7.0.1 80 --urgent helloX --sndbuf 4
     ;;
 nc_device_errors)
     # Errors of the device or the capture file: exit 1 with a sentence, never a crash. "lo" is

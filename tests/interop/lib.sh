@@ -53,7 +53,7 @@ it_check_machine() {
     cap=$(awk '/^CapEff:/ {print $2}' /proc/self/status)
     ((16#${cap:-0} >> 12 & 1)) || it_skip "no CAP_NET_ADMIN: run as root to create network namespaces and TUN devices"
     local tool missing=()
-    for tool in ip ss tc socat tshark mergecap sha256sum iptables ping timeout; do
+    for tool in ip ss tc socat tshark mergecap sha256sum iptables ping timeout perl; do
         command -v "$tool" >/dev/null || missing+=("$tool")
     done
     ((${#missing[@]} == 0)) || it_die "missing ${missing[*]}: install them with scripts/deps.sh"
@@ -552,5 +552,68 @@ it_check_ecn() {
         return 1
     fi
     it_log "ECN in $(basename "$pcap"): $(sed -n 's/^summary: //p' <<<"$out")"
+    return 0
+}
+
+# --- urgent data (RFC 9293 §3.8.5, RFC 6093) ---------------------------------------------------
+
+# it_check_urgent PCAP SYNACK_END KERNEL_END: the urgent pointers in synack's capture of one
+# connection, at most one run of urgent data each way. END is how many octets of a side's stream
+# go up to the end of its urgent data (0: it sends none): its last urgent octet has the relative
+# sequence number END (the first data octet is 1) and the pointer must point to the octet after
+# it, END + 1 (RFC 9293 §3.8.5 MUST-62, RFC 6093 §4; the kernel's urgent pointer too, whatever
+# tcp_stdurg says, which is only how it reads one). Checked for each side:
+#   - every segment with URG has seq + urgent pointer = END + 1, with a pointer above 0, and a
+#     side with END 0 sends no URG
+#   - the segment carrying octet END has URG
+#   - synack (what RFC 9293 §3.8.5 asks of a sender): its urgent data is the first data it sends
+#     (--urgent), so from its first segment with data or URG until the kernel acknowledges
+#     END + 1, every segment it sends with seq <= END carries URG, pure ACKs and retransmissions
+#     too
+# tshark's relative sequence numbers (tcp.seq, tcp.ack); its urgent pointer is tcp.urgent_pointer.
+it_check_urgent() {
+    local pcap=$1 send=$2 kend=$3
+    tshark -n -r "$pcap" -o tcp.relative_sequence_numbers:TRUE -d tcp.port==1-65535,data -Y tcp \
+        -T fields -E separator='|' -e frame.number -e ip.src -e tcp.flags.syn -e tcp.seq -e tcp.ack \
+        -e tcp.len -e tcp.flags.urg -e tcp.urgent_pointer \
+        >"$pcap.urg" 2>"$pcap.urg.err" || { it_error "tshark failed on $pcap: $(head -2 "$pcap.urg.err")"; return 1; }
+    local out
+    out=$(awk -F'|' -v stack="$IT_STACK" -v send="$send" -v kend="$kend" '
+        function set(x) { return x == "1" || x == "True" }
+        function bad(msg) { if (nbad < 10) print "  frame " $1 ": " msg; nbad++ }
+        {
+            me = $2 == stack; who = me ? "synack" : "kernel"; end = me ? send : kend
+            seq = $4 + 0; ack = $5 + 0; len = $6 + 0; urg = set($7); up = $8 + 0
+        }
+        !me && send && ack > send { acked = 1 }
+        set($3) { if (urg) bad(who " SYN with URG"); next }
+        urg {
+            n[who]++
+            if (!end) bad(who " sent URG (pointer " up ") with no urgent data to send")
+            else if (up == 0 || seq + up != end + 1)
+                bad(who " URG pointer " up " at seq " seq " points to " seq + up ", expected " end + 1 " (the octet after the urgent data)")
+        }
+        end && len && seq <= end && end < seq + len {
+            carried[who]++
+            if (!urg) bad(who " segment carrying the last urgent octet (seq " end ") without URG")
+        }
+        me && (urg || len) { started = 1 }
+        me && started && !acked && seq <= send && !urg {
+            bad("synack segment at seq " seq " (len " len ") before the end of its urgent data, not yet acknowledged, without URG")
+        }
+        END {
+            if (send && !carried["synack"]) print "  no segment of synack carried its last urgent octet (seq " send ")"
+            if (kend && !carried["kernel"]) print "  no segment of the kernel carried its last urgent octet (seq " kend ")"
+            if (send && !acked) print "  the kernel never acknowledged synack urgent data"
+            if (nbad > 10) print "  ... " nbad - 10 " more"
+            printf "summary: synack %d segments with URG (urgent data ends at %d), kernel %d (ends at %d)\n", n["synack"], send, n["kernel"], kend
+        }' "$pcap.urg") || { it_error "awk failed on the urgent report of $pcap"; return 1; }
+    local problems
+    problems=$(grep -v '^summary:' <<<"$out")
+    if [[ -n $problems ]]; then
+        it_error "urgent pointers in $pcap:"$'\n'"$problems"
+        return 1
+    fi
+    it_log "urgent in $(basename "$pcap"): $(sed -n 's/^summary: //p' <<<"$out")"
     return 0
 }

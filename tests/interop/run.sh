@@ -35,6 +35,10 @@
 #   ecn_connect_passive          synack connect by default does not ask: no ECN
 #   ecn_ce_listen                ECN agreed, and CE marks set on the way both ways (iptables):
 #   ecn_ce_connect               each side echoes ECE, the other cuts its window and sends CWR
+#   urgent_connect               urgent data (RFC 9293 §3.8.5): synack connect --urgent to a socat
+#                                server, which reads the stream without the out-of-band octet
+#   urgent_listen                the same from synack listen, and urgent data from the kernel
+#                                (send MSG_OOB, urgent_peer.pl), in line at synack, both at once
 # Every case checks synack's pcap with tshark (it_check_pcap).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -394,6 +398,87 @@ t_ecn() {
         it_error "synack cut its window $cuts times for $to_kernel CE marks on its data (RFC 3168 6.1.2: once per window)"
 }
 
+# t_urgent ROLE: urgent data (RFC 9293 §3.8.5, RFC 6093) between synack and the kernel. synack
+# runs with `--urgent TEXT --stats` and "world" as its input: TEXT is urgent, ending in X, and
+# synack's urgent pointer must point right after X. Linux (net.ipv4.tcp_stdurg=0, its default,
+# without SO_OOBINLINE) takes the octet before the pointer, X, out of the stream, so its plain
+# reader must get TEXT without X, then "world", exactly (a pointer one octet off would take out
+# another octet).
+#   connect  `synack connect --urgent helloX` to a socat server, the plain reader, which must get
+#            "helloworld"; it sends 64 KiB back, nothing urgent: synack reports no urgent data
+#   listen   `synack listen --urgent` with "hello" 600 times and X: 3001 octets over three
+#            segments, each with URG and the pointer after X (past its own end for the first
+#            two); the kernel's client, urgent_peer.pl, reads plainly and must see the urgent mark
+#            after octet 3000 (SIOCATMARK). It sends too: 2000 octets, then 3000 with MSG_OOB
+#            (its pointer too reaches past the first segments it marks), then 2000 more. synack
+#            keeps urgent data in line (as SO_OOBINLINE): its output must be those 7000 octets,
+#            in order, and it must report the urgent data once ("urgent data: N octets unread,
+#            up to octet 5000 of the stream", N from 1 to 5000) and count it in --stats
+# it_check_urgent then reads the urgent pointers in synack's capture, both ways.
+t_urgent() {
+    local role=$1 sp kp src krc stdurg kname kend=0
+    stdurg=$(ns sysctl -n net.ipv4.tcp_stdurg) || it_die "cannot read net.ipv4.tcp_stdurg"
+    [[ $stdurg == 0 ]] || it_die "net.ipv4.tcp_stdurg is $stdurg in the test's namespace, expected 0 (Linux's default)"
+    local urgent=helloX
+    [[ $role == listen ]] && urgent=$(printf 'hello%.0s' {1..600})X
+    local want=${urgent%X}world
+    printf world >"$IT_DIR/synack.in"
+    if [[ $role == connect ]]; then
+        kname=socat
+        it_random "$IT_DIR/kernel.data" 64K
+        it_kernel kp socat 30 "$IT_DIR/kernel.data" "$IT_DIR/kernel.out" \
+            socat -t 10 -T 20 "TCP-LISTEN:$IT_PORT,reuseaddr" -
+        it_until 10 "socat to listen on $IT_PORT" it_kernel_listening "$IT_PORT" || it_die "no kernel listener"
+        it_synack sp synack 30 "$IT_DIR/synack.in" "$IT_DIR/synack.out" connect "$IT_HOST" "$IT_PORT" \
+            --urgent "$urgent" --stats
+    else
+        kname=peer kend=5000
+        it_random "$IT_DIR/before" 2000
+        it_random "$IT_DIR/urgent" 3000
+        it_random "$IT_DIR/after" 2000
+        cat "$IT_DIR/before" "$IT_DIR/urgent" "$IT_DIR/after" >"$IT_DIR/kernel.data"
+        it_synack sp synack 30 "$IT_DIR/synack.in" "$IT_DIR/synack.out" listen "$IT_PORT" \
+            --urgent "$urgent" --stats
+        it_wait_stack "$sp" || it_die "synack listen did not come up: $(tail -5 "$IT_DIR/synack.err")"
+        it_kernel kp peer 30 /dev/null "$IT_DIR/kernel.out" \
+            perl "$here/urgent_peer.pl" "$IT_STACK" "$IT_PORT" "$IT_DIR/before" "$IT_DIR/urgent" "$IT_DIR/after"
+    fi
+    it_wait src "$sp" 30 "synack $role"
+    it_wait krc "$kp" 30 "$kname"
+    ((src == 0)) || it_error "synack $role exited $src, expected 0: $(tail -5 "$IT_DIR/synack.err")"
+    ((krc == 0)) || it_error "$kname exited $krc, expected 0: $(tail -5 "$IT_DIR/$kname.err")"
+    [[ $(<"$IT_DIR/kernel.out") == "$want" ]] ||
+        it_error "the kernel's reader got $(stat -c %s "$IT_DIR/kernel.out") octets ending \"$(tail -c 16 "$IT_DIR/kernel.out" | cat -v)\", expected ${#want} ending \"$(tail -c 16 <<<"$want")\" (X out of band)"
+    it_same "kernel -> synack, in line" "$IT_DIR/kernel.data" "$IT_DIR/synack.out"
+    # "synack ROLE: urgent data: N octets unread, up to octet M of the stream"
+    local lines n m stats
+    lines=$(grep -c 'urgent data: ' "$IT_DIR/synack.err")
+    stats=$(grep '^stack: urgent data received' "$IT_DIR/synack.err")
+    [[ -n $stats ]] || it_error "no urgent line in synack --stats: $(tail -8 "$IT_DIR/synack.err")"
+    it_log "synack --stats: ${stats#stack: }"
+    if ((kend == 0)); then
+        ((lines == 0)) || it_error "synack reported urgent data the kernel never sent: $(grep 'urgent data: ' "$IT_DIR/synack.err")"
+        [[ $stats == "stack: urgent data received 0 times, "* ]] || it_error "synack --stats counts urgent data that was never sent: $stats"
+    else
+        read -r n m < <(sed -nE "s/^synack $role: urgent data: ([0-9]+) octets unread, up to octet ([0-9]+) of the stream$/\1 \2/p" "$IT_DIR/synack.err")
+        if ((lines != 1)) || [[ -z ${m:-} ]]; then
+            it_error "synack reported urgent data $lines times, expected once: $(tail -8 "$IT_DIR/synack.err")"
+        else
+            it_log "synack: $(grep 'urgent data: ' "$IT_DIR/synack.err")"
+            ((m == kend)) || it_error "synack says the urgent data ends at octet $m of the stream, expected $kend"
+            ((n >= 1 && n <= kend)) || it_error "synack says $n octets of urgent data are unread, expected 1 to $kend"
+        fi
+        [[ $stats =~ ^stack:\ urgent\ data\ received\ 1\ times,\ urgent\ pointers\ that\ moved\ the\ mark\ [1-9][0-9]*$ ]] ||
+            it_error "synack --stats: $stats, expected urgent data received once and at least one urgent pointer"
+        local mark
+        mark=$(cat "$IT_DIR/peer.err")
+        [[ $mark == "urgent mark after octet $((${#urgent} - 1))" ]] ||
+            it_error "the kernel's reader saw \"${mark:-no urgent mark}\", expected \"urgent mark after octet $((${#urgent} - 1))\" (before X)"
+    fi
+    it_check_pcap "$IT_DIR/synack.pcap" 1 complete
+    it_check_urgent "$IT_DIR/synack.pcap" ${#urgent} "$kend"
+}
+
 it_init "$@"
 case $IT_CASE in
 listen_kernel_closes_first) t_transfer listen kernel ;;
@@ -421,6 +506,8 @@ ecn_listen_off) t_ecn listen off 1 0 ;;
 ecn_connect_passive) t_ecn connect - 1 0 ;;
 ecn_ce_listen) t_ecn listen - 1 1 mark ;;
 ecn_ce_connect) t_ecn connect on 2 1 mark ;;
+urgent_connect) t_urgent connect ;;
+urgent_listen) t_urgent listen ;;
 *) it_die "no such case: $IT_CASE" ;;
 esac
 it_finish
