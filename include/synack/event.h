@@ -27,7 +27,7 @@ enum synack_event_type {
                                  * until R2. Once per reaching (again only after an ACK of new
                                  * data). seg.seq: the segment's; seg.flags: SYN for an open;
                                  * error: the last ICMP soft error seen, 0 if none */
-    SYNACK_EV_TYPE_COUNT
+    SYNACK_EV_TYPE_COUNT        /* at most 32 (synack_stack_set_event_mask) */
 };
 
 /* Why a state changed. */

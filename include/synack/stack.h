@@ -185,6 +185,15 @@ synack_time_t synack_stack_next_deadline(const struct synack_stack *stack);
 
 /* Events of every connection in this stack. One callback per stack; NULL removes it. */
 void synack_stack_set_event_fn(struct synack_stack *stack, synack_event_fn fn, void *ctx);
+/* Which event types reach the callback: a set of SYNACK_EV_BIT(type), all by default. An
+ * application that does not want the error reports of RFC 9293 §3.9.1.8 (ICMP, delivery
+ * problem, urgent data) takes them out (SHLD-20); the segment events can go the same way. */
+#define SYNACK_EV_BIT(type) (1u << (type))
+#define SYNACK_EV_ALL       ((1u << SYNACK_EV_TYPE_COUNT) - 1u)
+#define SYNACK_EV_ERROR_REPORTS                                                                    \
+    (SYNACK_EV_BIT(SYNACK_EV_ICMP) | SYNACK_EV_BIT(SYNACK_EV_DELIVERY_PROBLEM) |                   \
+     SYNACK_EV_BIT(SYNACK_EV_URGENT))
+void synack_stack_set_event_mask(struct synack_stack *stack, uint32_t mask);
 
 struct synack_counters {
     uint64_t packets_in, packets_out;

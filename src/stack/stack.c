@@ -174,6 +174,7 @@ struct synack_stack *synack_stack_new(const struct synack_config *cfg)
         s->cfg.ephemeral_hi = 65535;
     }
     stack_keys(s);
+    s->event_mask = SYNACK_EV_ALL;
     if (sy_demux_init(&s->demux) < 0 || sy_timers_init(&s->timers) < 0) {
         sy_demux_free(&s->demux);
         free(s);
@@ -383,7 +384,12 @@ size_t synack_stack_conn_count(const struct synack_stack *s)
 void sy_stack_emit(struct synack_stack *s, struct synack_event *ev, synack_time_t now)
 {
     ev->now = now;
-    if (s->event_fn) s->event_fn(s->event_ctx, ev);
+    if (s->event_fn && (s->event_mask & SYNACK_EV_BIT(ev->type))) s->event_fn(s->event_ctx, ev);
+}
+
+void synack_stack_set_event_mask(struct synack_stack *s, uint32_t mask)
+{
+    s->event_mask = mask & SYNACK_EV_ALL;
 }
 
 void sy_stack_drop(struct synack_stack *s, struct synack_conn *c, enum synack_drop_reason why,

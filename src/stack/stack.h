@@ -62,6 +62,7 @@ struct synack_stack {
     struct synack_addr gateway; /* next hop off every prefix (family NONE: the destination) */
     synack_event_fn event_fn;
     void *event_ctx;
+    uint32_t event_mask; /* SYNACK_EV_BIT of the types event_fn gets */
     struct synack_counters counters;
     size_t nconns;
     struct synack_conn *all; /* every connection, for freeing the stack */

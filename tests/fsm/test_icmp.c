@@ -249,6 +249,39 @@ static void test_icmp_frag_needed_lowers_mss_and_resends(void **state)
     fsm_free(&f);
 }
 
+/* An application that wants no error reports masks them (§3.9.1.8): the ICMP error and the
+ * urgent data are still acted on, only not reported; the other events go on. */
+/* RFC9293: SHLD-20 */
+static void test_icmp_error_reports_can_be_disabled(void **state)
+{
+    (void)state;
+    struct fsm f;
+    fsm_init(&f, NULL);
+    fsm_established(&f);
+    synack_stack_set_event_mask(f.st, SYNACK_EV_ALL & ~SYNACK_EV_ERROR_REPORTS);
+    size_t before = f.nev;
+    assert_int_equal(synack_send(f.conn, "data", 4, f.now), 4);
+    fsm_expect(&f, ACK | PSH, f.iss + 1, f.peer_nxt);
+    send_error(&f, SY_ICMP_DEST_UNREACH, SY_ICMP_PORT_UNREACH, 0, f.iss + 1);
+    assert_int_equal(synack_stack_counters(f.st)->icmp_errors, 1);
+    fsm_send_urgent(&f, ACK | PSH, f.peer_nxt, f.iss + 5, 1, "!", 1);
+    fsm_expect(&f, ACK, f.iss + 5, f.peer_nxt + 1);
+    assert_int_equal(fsm_status(&f).urgent_unread, 1);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ICMP), 0);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_URGENT), 0);
+    assert_true(f.nev > before); /* segments and readiness are still reported */
+    synack_stack_set_event_mask(f.st, SYNACK_EV_ALL);
+    assert_int_equal(synack_send(f.conn, "more", 4, f.now), 4); /* in flight for the quote */
+    fsm_expect(&f, ACK | PSH, f.iss + 5, f.peer_nxt + 1);
+    send_error(&f, SY_ICMP_DEST_UNREACH, SY_ICMP_PORT_UNREACH, 0, f.iss + 5);
+    assert_int_equal(fsm_count_events(&f, SYNACK_EV_ICMP), 1);
+    synack_stack_set_event_mask(f.st, 0); /* nothing at all */
+    before = f.nev;
+    fsm_send(&f, ACK, f.peer_nxt + 1, f.iss + 5, NULL, 0);
+    assert_int_equal(f.nev, before);
+    fsm_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_icmp_time_exceeded_and_parameter_problem_are_soft),
         cmocka_unit_test(test_icmp_errors_outside_the_flight_are_ignored),
         cmocka_unit_test(test_icmp_frag_needed_lowers_mss_and_resends),
+        cmocka_unit_test(test_icmp_error_reports_can_be_disabled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
