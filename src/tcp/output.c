@@ -121,7 +121,7 @@ void sy_emit(struct synack_conn *c, uint32_t seq, uint8_t flags, size_t off, siz
     } else
         sy_opts_for_segment(c, &h.opts, now);
     sy_opts_sack_sent(c, &h.opts);
-    sy_urg_out(c, &h);
+    sy_urg_out(c, &h, len);
     const uint8_t *tail = NULL;
     size_t tail_len = 0;
     if (len) sy_ring_span(&c->sndbuf, off, len, &h.payload, &h.payload_len, &tail, &tail_len);

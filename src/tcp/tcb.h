@@ -272,8 +272,9 @@ bool sy_ecn_active(const struct synack_conn *c);
 /* urgent.c — the urgent mechanism (§3.8.5, RFC 6093): in line, the pointers after the data */
 /* SEND with the URGENT flag: the queued data up to end (a sequence number) is urgent. */
 void sy_urg_mark_sent(struct synack_conn *c, uint32_t end);
-/* URG and the urgent pointer of a segment at h->seq (§3.10.2: while SND.UP is ahead of it). */
-void sy_urg_out(struct synack_conn *c, struct sy_tcp *h);
+/* URG and the urgent pointer of a segment of len octets at h->seq (§3.10.2: while SND.UP is
+ * ahead of it). */
+void sy_urg_out(struct synack_conn *c, struct sy_tcp *h, size_t len);
 /* §3.10.7.4 sixth: the URG bit of an acceptable segment (ESTABLISHED, FIN-WAIT-1/2). */
 void sy_urg_in(struct synack_conn *c, const struct sy_seg *seg, synack_time_t now);
 /* Urgent octets the application has not read yet, 0 when none. */

@@ -18,7 +18,7 @@ void sy_urg_mark_sent(struct synack_conn *c, uint32_t end)
     c->snd_up_on = true;
 }
 
-void sy_urg_out(struct synack_conn *c, struct sy_tcp *h)
+void sy_urg_out(struct synack_conn *c, struct sy_tcp *h, size_t len)
 {
     if (!c->snd_up_on || (h->flags & (SY_TH_SYN | SY_TH_RST))) return;
     if (sy_seq_geq(c->snd_una, c->snd_up)) { /* all urgent data acknowledged: urgent mode ends */
@@ -28,8 +28,12 @@ void sy_urg_out(struct synack_conn *c, struct sy_tcp *h)
     if (!sy_seq_lt(h->seq, c->snd_up)) return;
     /* Every segment before SND.UP says so, pure ACKs and window probes too: the peer learns of
      * urgent data even while its window is closed (MUST-66). Beyond what 16 bits reach, the
-     * pointer says "at least this far" and moves on with the segments (MUST-31). */
+     * pointer says "at least this far" and moves on with the segments (MUST-31), but only
+     * while that lies beyond all we have sent: a BSD-style receiver would take the octet
+     * before it, already in its hands, for the urgent one (as Linux's tcp_transmit_skb). */
     uint32_t up = c->snd_up - h->seq;
+    uint32_t sent = sy_seq_max(c->snd_max, h->seq + (uint32_t)len);
+    if (up > 0xffff && !sy_seq_gt(h->seq + 0xffff, sent)) return;
     h->flags |= SY_TH_URG;
     h->urp = (uint16_t)(up > 0xffff ? 0xffff : up);
 }
