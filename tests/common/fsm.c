@@ -109,18 +109,24 @@ size_t fsm_build(const struct fsm *f, const struct sy_tcp *t, uint8_t *pkt, size
     return n + SY_IPV4_HDR_LEN;
 }
 
+struct sy_tcp fsm_peer_segment(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wnd,
+                               const void *data, size_t len)
+{
+    return (struct sy_tcp){.sport = FSM_RPORT,
+                           .dport = FSM_LPORT,
+                           .seq = seq,
+                           .ack = ack,
+                           .flags = flags,
+                           .wnd = wnd,
+                           .payload = data,
+                           .payload_len = len};
+}
+
 void fsm_send_opts(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wnd,
                    const struct sy_tcp_opts *opts, const void *data, size_t len)
 {
     static uint8_t pkt[SY_IPV4_HDR_LEN + 60 + 1600];
-    struct sy_tcp t = {.sport = FSM_RPORT,
-                       .dport = FSM_LPORT,
-                       .seq = seq,
-                       .ack = ack,
-                       .flags = flags,
-                       .wnd = wnd,
-                       .payload = data,
-                       .payload_len = len};
+    struct sy_tcp t = fsm_peer_segment(flags, seq, ack, wnd, data, len);
     if (opts) t.opts = *opts;
     fsm_send_raw(f, pkt, fsm_build(f, &t, pkt, sizeof pkt));
 }
@@ -129,15 +135,9 @@ void fsm_send_urgent(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, u
                      const void *data, size_t len)
 {
     static uint8_t pkt[SY_IPV4_HDR_LEN + 60 + 1600];
-    struct sy_tcp t = {.sport = FSM_RPORT,
-                       .dport = FSM_LPORT,
-                       .seq = seq,
-                       .ack = ack,
-                       .flags = (uint8_t)(flags | SY_TH_URG),
-                       .wnd = FSM_PEER_WND,
-                       .urp = urp,
-                       .payload = data,
-                       .payload_len = len};
+    struct sy_tcp t =
+        fsm_peer_segment((uint8_t)(flags | SY_TH_URG), seq, ack, FSM_PEER_WND, data, len);
+    t.urp = urp;
     fsm_send_raw(f, pkt, fsm_build(f, &t, pkt, sizeof pkt));
 }
 

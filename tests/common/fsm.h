@@ -70,6 +70,9 @@ void fsm_send(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, const vo
               size_t len);
 void fsm_send_opts(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wnd,
                    const struct sy_tcp_opts *opts, const void *data, size_t len);
+/* The header of a segment from the peer's port to ours, without options. */
+struct sy_tcp fsm_peer_segment(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wnd,
+                               const void *data, size_t len);
 /* A segment with the URG bit and urgent pointer urp (RFC 9293 §3.8.5). */
 void fsm_send_urgent(struct fsm *f, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t urp,
                      const void *data, size_t len);

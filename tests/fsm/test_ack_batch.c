@@ -22,14 +22,7 @@ static uint8_t data[8 * MSS];
 static void put_wnd(struct fsm *f, size_t i, uint8_t flags, uint32_t seq, uint32_t ack,
                     uint16_t wnd, const uint8_t *d, size_t len)
 {
-    struct sy_tcp t = {.sport = FSM_RPORT,
-                       .dport = FSM_LPORT,
-                       .seq = seq,
-                       .ack = ack,
-                       .flags = flags,
-                       .wnd = wnd,
-                       .payload = d,
-                       .payload_len = len};
+    struct sy_tcp t = fsm_peer_segment(flags, seq, ack, wnd, d, len);
     batch[i] = (struct synack_packet){pkts[i], fsm_build(f, &t, pkts[i], sizeof pkts[i])};
 }
 
