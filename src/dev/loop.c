@@ -267,23 +267,22 @@ static ssize_t device_recv(struct synack_loop *l, const struct loop_device *d)
     }
 }
 
-/* Up to SYNACK_LOOP_BATCH packets into the device's stack; -EAGAIN once it has no more. */
-static int read_packets(struct synack_loop *l, const struct loop_device *d, synack_time_t now)
+/* Up to SYNACK_LOOP_BATCH packets into the device's stack. */
+static void read_packets(struct synack_loop *l, const struct loop_device *d, synack_time_t now)
 {
     for (int i = 0; i < SYNACK_LOOP_BATCH; i++) {
         ssize_t n = device_recv(l, d);
-        if (n == -EAGAIN) return -EAGAIN;
+        if (n == -EAGAIN) return;
         if (n < 0) {
             l->stats.recv_errors++;
             l->error = (int)n;
             l->stop = true;
-            return (int)n;
+            return;
         }
         l->stats.packets_in++;
         synack_stack_input(d->stack, d->dev, l->rxbuf, (size_t)n, now);
     }
     l->stats.full_reads++;
-    return 0;
 }
 
 /* What the device holds, as one batch: the stack acknowledges after the last packet (RFC 9293
